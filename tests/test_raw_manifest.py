@@ -34,5 +34,7 @@ def test_the_makefile_lists_every_reader():
     from llmscale.sources import READERS
 
     text = (ROOT / "Makefile").read_text()
-    listed = re.search(r"^SOURCES_READ := (.*)$", text, re.M).group(1).split()
-    assert sorted(listed) == sorted(READERS)
+    listed = re.search(r"^RAW_READ := (.*?)\n(?=\S)", text, re.M | re.S).group(1).replace("\\", " ").split()
+    assert sorted(listed) == sorted(f"{key}/{f}" for key, reader in READERS.items() for f in reader.FILES)
+    for path in listed:
+        assert (RAW / path).exists(), path

@@ -24,7 +24,8 @@ def test_real_files_rows_and_schemas(real):
     rows, models, scores = real
     per_file = rows["source_row"].str.rpartition(":")[0].value_counts().to_dict()
     assert per_file == {AA: 38, NOT_AA: 35} and rows["source_row"].is_unique
-    assert len(models) == 73 and len(scores) == 265
+    # 265 scores in the files; 12 repeat a model's score unchanged on a later price row
+    assert len(models) == 73 and len(scores) == 253
     schema.validate(models, schema.SOURCE_MODELS, RAW / src.KEY)
     schema.validate(scores, schema.SCORES, RAW / src.KEY)
     assert set(scores["benchmark"]) == {"mmlu", "gpqa_diamond", "humaneval", "math_500", "math_lvl5"}
@@ -50,13 +51,18 @@ def test_real_not_in_aa_rows(real):
     assert list(davinci["source_row"]) == [f"{NOT_AA}:{n}" for n in (14, 15, 16, 17)]
     assert davinci["release_date"].isna().all() and "2021-11-20" in davinci["params_note"].iloc[0]
     s = scores[scores["source_row"].isin(davinci["source_row"]) & (scores["benchmark"] == "mmlu")]
-    assert list(s["value"]) == [43.9, 43.9, 43.9, 63.1] and set(s["reporter"]) == {"aggregator"}
+    # the repeats of 43.9 on rows 15-16 are read once, from row 14; 63.1 differs and stays
+    assert list(s["value"]) == [43.9, 63.1] and set(s["reporter"]) == {"aggregator"}
+    assert list(s["source_row"]) == [f"{NOT_AA}:14", f"{NOT_AA}:17"]
+    assert "repeated unchanged on the price rows 15, 16" in s["note"].iloc[0]
     assert not scores["source_row"].eq(f"{NOT_AA}:4").any()  # Claude Instant: price only
 
 
 def test_real_prices(real):
     rows, _, _ = real
     p = src.prices(rows, RAW / src.KEY)
+    assert one(p, source_row=f"{NOT_AA}:9")["price_from"] == "2024-09-13"  # Command R+, second price
+    assert pd.isna(one(p, source_row=f"{AA}:3")["price_from"])
     assert list(p.columns) == src.PRICE_COLUMNS and len(p) == 73
     assert one(p, source_row=f"{AA}:3")["usd_per_1m_blended"] == 30.0
     last = one(p, source_row=f"{NOT_AA}:36")  # Reka Core

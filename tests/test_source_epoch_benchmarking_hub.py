@@ -46,6 +46,11 @@ def test_real_files_rows_and_schemas(real):
     assert set(scores["benchmark"]) == {"mmlu"}
     assert scores["shots"].value_counts(dropna=False).to_dict() == {5: 208, 0: 18, 2: 6, pd.NA: 14}
     assert (scores["harness"] == src.HELM_HARNESS).sum() == 80 == (scores["reporter"] == "independent").sum()
+    # every paper's row names the paper as its setting, so two papers' runs never collide
+    papers = scores[scores["harness"] != src.HELM_HARNESS]
+    assert papers["harness"].str.startswith("reported in: ").all()
+    llama2 = scores[scores["note"].str.contains("source: Llama 2: Open Foundation", regex=False)]
+    assert len(llama2) > 5 and set(llama2["harness"]) == {"reported in: Llama 2: Open Foundation and Fine-Tuned Chat Models"}
     assert set(models["weights"]) == {"unknown"} and models["total_params_b"].isna().all()
 
 

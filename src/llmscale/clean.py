@@ -10,7 +10,7 @@ from . import dictionary, identity, manifest, reconcile, schema
 from .errors import DataError
 from .io import write_table
 from .sources import READERS
-from .tables import AS_PUBLISHED, CONFLICTS, DICTIONARY, MODELS, SCORES, SOURCE_MODELS, SOURCES, UNMATCHED
+from .tables import PRICES, AS_PUBLISHED, CONFLICTS, DICTIONARY, MODELS, SCORES, SOURCE_MODELS, SOURCES, UNMATCHED
 
 DROP_ROW = "(row)"
 
@@ -67,8 +67,8 @@ def check_unique_scores(scores: pd.DataFrame, file) -> None:
     keys = ["source", "model_id", "benchmark", "shots", "cot", "variant", "harness"]
     dup = scores[scores.duplicated(keys, keep=False)]
     if len(dup):
-        first = dup.groupby(keys, dropna=False, sort=False).head(2)
-        a, b = first.iloc[0], first.iloc[1]
+        group = dup.groupby(keys, dropna=False, sort=False).ngroup()
+        a, b = dup[group == 0].iloc[0], dup[group == 0].iloc[1]
         raise DataError(
             file, b["source_row"], "model", b["model_id"],
             f"one {b['benchmark']} score per model and setting; row {a['source_row']} is the same model "
@@ -119,9 +119,12 @@ def clean_all(raw_dir, interim_dir, processed_dir, sources) -> pd.DataFrame:
     check_aliases(aliases, raw, curated / "aliases.csv")
     registry = identity.build_registry(facts["model_id"], ingested, {k: READERS[k].NAME for k in sources}, aliases)
 
-    all_models, all_scores, all_ids, counts = [], [], [], []
+    all_models, all_scores, all_ids, all_prices, counts = [], [], [], [], []
     for key in sources:
         models, scores, ids = clean_source(key, ingested[key], raw_dir, aliases, registry)
+        if hasattr(READERS[key], "prices"):
+            with_ids = ingested[key].merge(ids[["source_row", "model_id"]], on="source_row", how="left")
+            all_prices.append(READERS[key].prices(with_ids, Path(raw_dir) / key))
         all_models.append(models)
         all_scores.append(scores)
         all_ids.append(ids)
@@ -149,11 +152,27 @@ def clean_all(raw_dir, interim_dir, processed_dir, sources) -> pd.DataFrame:
     write_table(schema.validate(models, schema.MODELS, out / MODELS, row_col=None), out / MODELS, ["model_id"])
     write_table(conflicts, out / CONFLICTS, ["model_id", "kind", "item", "ref_other"])
     write_table(unmatched, out / UNMATCHED, ["source", "source_row"])
+    prices = price_table(all_prices)
+    write_table(schema.validate(prices, schema.PRICES, out / PRICES), out / PRICES, ["source", "source_row"])
     man = manifest.load(raw_dir)
     credits = man[man["source"].isin(sources)][["source", "credit", "licence", "repo", "commit"]].drop_duplicates("source")
     write_table(credits, out / SOURCES, ["source"])
     write_table(dictionary.dictionary(), out / DICTIONARY)
     return pd.DataFrame(counts)
+
+
+def price_table(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Every source's price rows on one scale; ``current`` marks a model's latest price in each
+    source (the open-ended period, or the last row of a source without periods)."""
+    cols = list(schema.PRICES.columns)
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    p = pd.concat([x.reindex(columns=cols) for x in parts], ignore_index=True)
+    order = p["price_from"].fillna("0000-00-00")
+    last = p.assign(_o=order).sort_values(["source", "model_id", "_o"], kind="mergesort")
+    p["current"] = False
+    p.loc[last.groupby(["source", "model_id"]).tail(1).index, "current"] = True
+    return p
 
 
 def as_published(models: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import schema
-from .tables import CONFLICTS, FRONTIER, MODELS, SCORES, SOURCE_MODELS, SOURCES, UNMATCHED
+from .tables import CONFLICTS, FRONTIER, MODELS, PRICES, SCORES, SOURCE_MODELS, SOURCES, UNMATCHED
 
 ALL_SOURCES = "every ingested source (see sources.csv)"
 FACT_REF = "where the value came from: 'curated: <URL of the maker's page>' or '<source>:<source_row>'"
@@ -39,6 +39,18 @@ TABLES = {
         "source": ("", "source folder under data/raw"),
         "source_row": ("", "the record in the source"),
         "note": ("", "the source's own citation or remark"),
+    }),
+    PRICES: (schema.PRICES, "epoch-aa-prices, llm-prices", {
+        "source": ("", "source folder under data/raw"),
+        "source_row": ("", "the record in the source (llm-prices: <file>#<id>/<period>)"),
+        "model_id": ("", "canonical id (see models.csv)"),
+        "usd_per_1m_input": ("USD per 1M tokens", "price of input tokens; blank where the source gives only a blended price"),
+        "usd_per_1m_output": ("USD per 1M tokens", "price of output tokens; blank where the source gives only a blended price"),
+        "usd_per_1m_blended": ("USD per 1M tokens", "3:1 input:output blend (Artificial Analysis' convention; llm-prices rows computed so)"),
+        "price_from": ("YYYY-MM-DD", "first day of this price; blank = not stated"),
+        "price_to": ("YYYY-MM-DD", "last day of this price; blank = still current or not stated"),
+        "current": ("", "the model's latest price in this source"),
+        "note": ("", "who set or collected the price"),
     }),
     MODELS: (schema.MODELS, "source_models.csv + data/raw/curated/models.csv, by the precedence in llmscale.reconcile", {
         "model_id": ("", "canonical id: the maker's Hugging Face repo id, lowercased"),

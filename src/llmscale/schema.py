@@ -131,7 +131,7 @@ FRONTIER = pa.DataFrameSchema(
         "model_id": pa.Column(str),
         "label": pa.Column(str),
         "total_params_b": _params(nullable=False),
-        "mmlu": _score(),
+        "score": _score(),
         "size_class": pa.Column(str),
         "on_frontier": pa.Column(bool),
     },
@@ -219,6 +219,25 @@ CONFLICTS = pa.DataFrameSchema(
         "reason": pa.Column(str),
     },
     strict=True,
+    coerce=True,
+)
+
+PRICES = pa.DataFrameSchema(
+    {
+        "source": _SOURCE,
+        "source_row": _ROW,
+        "model_id": pa.Column(str),
+        "usd_per_1m_input": pa.Column(float, pa.Check.ge(0), nullable=True),
+        "usd_per_1m_output": pa.Column(float, pa.Check.ge(0), nullable=True),
+        "usd_per_1m_blended": pa.Column(float, pa.Check.ge(0)),
+        "price_from": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$"), nullable=True),
+        "price_to": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$"), nullable=True),
+        "current": pa.Column(bool),
+        "note": pa.Column(str, nullable=True),
+    },
+    strict=True,
+    ordered=True,
+    unique=["source", "source_row"],
     coerce=True,
 )
 

@@ -15,6 +15,7 @@ MODELS = "models.csv"
 CONFLICTS = "conflicts.csv"
 UNMATCHED = "unmatched.csv"
 DICTIONARY = "dictionary.csv"
+PRICES = "prices.csv"
 
 
 def credit_line(processed_dir, sources) -> str:

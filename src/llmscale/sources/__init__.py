@@ -5,15 +5,26 @@ it reads, relative to that folder), ``ingest(raw_dir)`` returning the source's r
 strings, names and units untouched, with ``source_row``, and ``tidy(rows, file)`` turning
 those rows into the common ``source_models`` and ``scores`` tables.
 
-Only the readers in :data:`READERS` feed the chain. ``epoch_benchmarking_hub``,
-``epoch_notable_models``, ``epoch_aa_prices`` and ``reported_scores`` are written and tested
-but not yet registered: each holds several same-setting scores for one model (different
-papers, price changes, repeated rows), which the chain's one-score-per-setting check rejects
-until those are settled by errata or a wider setting key.
+Every reader in :data:`READERS` feeds the chain.
 """
 
-from . import cjtrowbridge, epoch_open_model_trends, obsscaling, open_llm_leaderboard
+from . import (
+    cjtrowbridge,
+    epoch_aa_prices,
+    epoch_benchmarking_hub,
+    epoch_notable_models,
+    epoch_open_model_trends,
+    llm_prices,
+    llm_stats,
+    obsscaling,
+    open_llm_leaderboard,
+    reported_scores,
+    swallow,
+)
 
-READERS = {m.KEY: m for m in (cjtrowbridge, epoch_open_model_trends, obsscaling, open_llm_leaderboard)}
+READERS = {m.KEY: m for m in (
+    cjtrowbridge, epoch_open_model_trends, epoch_notable_models, epoch_benchmarking_hub, epoch_aa_prices,
+    obsscaling, open_llm_leaderboard, reported_scores, swallow, llm_stats, llm_prices,
+)}
 
 __all__ = ["READERS"]

@@ -13,7 +13,8 @@ mostly whole numbers.
   cover, scores gathered by Epoch from elsewhere (``reporter`` aggregator). A model appears
   once per price change (GPT-3 175B (davinci) four times, Llama 2-7B twice...), and its
   ``Release Date`` dates the price, not the model (Claude 2 "2024-08-12"; it was released in
-  2023-07): ``release_date`` stays blank there and ``params_note`` quotes the date.
+  2023-07): ``release_date`` stays blank there and ``params_note`` quotes the date. A score
+  repeated on the later price rows is read once, from the first row.
 
 ``tidy`` returns ``(models, scores)`` like every reader; the prices are not scores, so they come
 from a separate function, :func:`prices` ``(rows, base)``, one row per record with a price:
@@ -50,7 +51,7 @@ BENCHMARKS = {"MMLU": "mmlu", "GPQA Diamond": "gpqa_diamond", "HumanEval": "huma
 NOT_SCORES = ["LMSys Chatbot Arena ELO", "Tokens per Second", "Prefill Latency (s)", "Prompt Length (tk)"]
 COLUMNS = [NAME, "Release Date", PRICE, *BENCHMARKS, *NOT_SCORES]
 AA_HARNESS = "Artificial Analysis"
-PRICE_COLUMNS = ["source", "source_row", "model_id", "usd_per_1m_blended", "note"]
+PRICE_COLUMNS = ["source", "source_row", "model_id", "usd_per_1m_blended", "price_from", "note"]
 
 
 def ingest(raw_dir) -> pd.DataFrame:
@@ -100,7 +101,21 @@ def tidy(rows, base):
         rel, file, row = locate(base, r["source_row"], FILES)
         models.append(_model(r, rel, file, row))
         scores.extend(_scores(r, rel, file, row))
-    return models_frame(models), scores_frame(scores)
+    return models_frame(models), _once(scores_frame(scores))
+
+
+def _once(scores: pd.DataFrame) -> pd.DataFrame:
+    """A score repeated on a model's later price rows is one score: the first row keeps it and
+    its note lists the rows that repeat it. A repeated model whose score changes stays twice
+    (the chain's duplicate check then asks for a correction)."""
+    key = ["model_id", "benchmark", "value"]
+    again = scores.duplicated(key, keep="first")
+    rows = scores[again].groupby(key, sort=False)["source_row"].agg(lambda s: ", ".join(x.rsplit(":", 1)[1] for x in s))
+    first = scores[~again].copy()
+    repeats = first.set_index(key).index.map(rows.to_dict())
+    first["note"] = [n if not isinstance(r, str) else f"{n}; repeated unchanged on the price rows {r}"
+                     for n, r in zip(first["note"], repeats)]
+    return first.reset_index(drop=True)
 
 
 def _usd(value) -> float:
@@ -126,6 +141,7 @@ def prices(rows, base) -> pd.DataFrame:
         out.append({
             "source": KEY, "source_row": r["source_row"], "model_id": r["model_id"],
             "usd_per_1m_blended": cell(file, row, PRICE, _usd, r[PRICE]),
+            "price_from": None if rel == AA else release_date(file, row, "Release Date", r["Release Date"])[0],
             "note": f"{who} blended price{dated}",
         })
     return pd.DataFrame(out, columns=PRICE_COLUMNS)

@@ -33,6 +33,8 @@ How each field is read, and the known problems:
   or copied it. ``note`` keeps the Epoch record id, the source title and link, and ``Notes``.
 - One model often has several results from different sources with the same setting (Falcon-7B
   5-shot: 35.0, 26.2, 26.2, 26.0 and 26.9). All are kept, one row each; nothing is averaged.
+  Each paper ran its own evaluation (prompt format, answer extraction), so the paper is part of
+  the setting: ``harness`` is ``"reported in: <paper title>"`` for a paper's row.
 - Left alone, as Epoch gives them: ``Qwen2.5-Coder-3B`` points to version ``Qwen2.5-Coder-32B``;
   HELM's "Llama 3 (8B)"/"(70B)" point to the Instruct versions; "GPT-3" in the Gopher and LLaMA
   papers points to ``text-davinci-001`` (InstructGPT); the 14B and 7B Qwen2.5 instruct versions
@@ -193,10 +195,11 @@ def _reporter(r) -> tuple[str, str | None]:
     source = r["Source"].strip()
     if source == HELM:
         return "independent", HELM_HARNESS
+    printed = "reported in: " + " ".join(source.split())
     pattern = PAPER_MAKERS.get(source)
     if pattern and re.search(pattern, r["Name"].strip(), re.I):
-        return "maker", None
-    return "unknown", None
+        return "maker", printed
+    return "unknown", printed
 
 
 def _note(r, reporter) -> str:
