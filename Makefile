@@ -52,16 +52,31 @@ lock: $(STAMP) ## Re-resolve requirements.in into requirements.lock (exact pins 
 
 # ---- the chain ------------------------------------------------------------------------
 
-# The sources with a reader in llmscale.sources (a test keeps this list in step with READERS).
-SOURCES_READ := cjtrowbridge epoch-open-model-trends obsscaling open-llm-leaderboard
-RAW_01 := $(RAW)/MANIFEST.csv $(shell find $(addprefix $(RAW)/,$(SOURCES_READ)) -type f ! -name '* *' | sort)  # make cannot name files with spaces
+# The raw files (or folders) each reader in llmscale.sources reads, as <source>/<path>; a
+# test keeps this list in step with the readers' FILES.
+RAW_READ := cjtrowbridge/ai/mmlu-params/data.csv \
+	epoch-aa-prices/data/aa_data_with_math5.csv epoch-aa-prices/data/epoch_ai_price_data_not_in_aa_with_benchmarks.csv \
+	epoch-benchmarking-hub/data/external_benchmark_mmlu.csv epoch-benchmarking-hub/data/model_versions.csv \
+	epoch-notable-models/data/notable_ai_models_24_02_2025.csv \
+	epoch-open-model-trends/data/benchmarks_with_model_accessibility.csv \
+	llm-prices/data llm-stats/data/organizations \
+	obsscaling/eval_results/base_llm_benchmark_eval.csv obsscaling/eval_results/base_llm_leaderboard_v2_eval.csv \
+	obsscaling/eval_results/instruct_llm_benchmark_eval.csv \
+	open-llm-leaderboard/data/open_llm_official.csv \
+	reported-scores/data/metadata.csv reported-scores/data/open_metadata.csv \
+	swallow/_data/model.yml swallow/_data/task_post.yml swallow/_data/task_pre.yml
+SOURCES_READ := $(sort $(foreach f,$(RAW_READ),$(firstword $(subst /, ,$(f)))))
+RAW_01 := $(RAW)/MANIFEST.csv $(shell find $(addprefix $(RAW)/,$(RAW_READ)) -type f ! -name '* *' | sort)  # make cannot name files with spaces
 OUT_01 := $(foreach s,$(SOURCES_READ),$(INTERIM)/$(s).csv)
 
 RAW_02 := $(RAW)/MANIFEST.csv $(addprefix $(RAW)/curated/,corrections.csv aliases.csv models.csv makers.csv)
 OUT_02 := $(addprefix $(PROCESSED)/,source_models.csv scores.csv models.csv conflicts.csv unmatched.csv \
-	as_published_cjtrowbridge.csv sources.csv dictionary.csv)
+	as_published_cjtrowbridge.csv sources.csv dictionary.csv prices.csv)
 
-FIGS_03 := $(foreach s,size_vs_mmlu_as_published size_vs_mmlu_epoch,$(FIG)/$(s).svg $(FIG)/$(s).png)
+# A figure is its SVG, its PNG and its description (caption, alt text, credit) for the gallery.
+figs = $(foreach s,$(1),$(FIG)/$(s).svg $(FIG)/$(s).png $(PROCESSED)/figures/$(s).json)
+
+FIGS_03 := $(call figs,size_vs_mmlu_as_published size_vs_mmlu_epoch size_vs_mmlu size_vs_mmlu_pro size_vs_gpqa)
 OUT_03 := $(PROCESSED)/size_vs_mmlu_frontier.csv $(FIGS_03)
 
 $(OUT_01) &: notebooks/01_ingest.ipynb $(RAW_01) $(DEPS_01_ingest) $(STAMP)
@@ -73,13 +88,19 @@ $(OUT_02) &: notebooks/02_clean.ipynb $(OUT_01) $(RAW_02) $(DEPS_02_clean) $(STA
 $(OUT_03) &: notebooks/03_size_vs_mmlu.ipynb $(OUT_02) $(DEPS_03_size_vs_mmlu) $(STAMP)
 	@$(RUN) $<
 
-FIGS_04 := $(foreach s,over_time_staircase over_time_halving,$(FIG)/$(s).svg $(FIG)/$(s).png)
+FIGS_04 := $(call figs,over_time_staircase over_time_halving)
 OUT_04 := $(PROCESSED)/over_time_steps.csv $(PROCESSED)/over_time_halving.csv $(FIGS_04)
 
 $(OUT_04) &: notebooks/04_over_time.ipynb $(OUT_02) $(DEPS_04_over_time) $(STAMP)
 	@$(RUN) $<
 
-FIGURES := $(FIGS_03) $(FIGS_04)
+FIGS_05 := $(call figs,predict_params_mmlu predict_params_mmlu_pro predict_params_gpqa_diamond predict_params_closed_forest)
+OUT_05 := $(addprefix $(PROCESSED)/,predict_metrics.csv predict_vs_published.csv predict_closed.csv param_fits.json) $(FIGS_05)
+
+$(OUT_05) &: notebooks/05_predict_params.ipynb $(OUT_02) $(DEPS_05_predict_params) $(STAMP)
+	@$(RUN) $<
+
+FIGURES := $(FIGS_03) $(FIGS_04) $(FIGS_05)
 
 .PHONY: data
 data: $(OUT_02) ## Rebuild the processed tables in data/processed from data/raw
@@ -109,7 +130,8 @@ lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
 .PHONY: clean
 clean: ## Remove generated files (build/, data/interim/, processed tables, figures); never data/raw
 	rm -rf build $(INTERIM)
-	rm -f $(PROCESSED)/*.csv $(FIG)/*.svg $(FIG)/*.png
+	rm -f $(PROCESSED)/*.csv $(PROCESSED)/*.json $(FIG)/*.svg $(FIG)/*.png
+	rm -rf $(PROCESSED)/figures
 
 .PHONY: distclean
 distclean: clean ## Also remove the virtual environment

@@ -7,6 +7,7 @@ the first.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -16,7 +17,9 @@ import pytest
 
 from conftest import ROOT
 
-GENERATED = ("data/processed", "figures")
+NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+AFTER_02 = [n for n in NOTEBOOKS if n[:2] > "02"]  # every analysis notebook reads the processed tables
+GENERATED = ("data/processed", "data/processed/figures", "figures")
 
 
 def tracked_files():
@@ -33,7 +36,7 @@ def make(repo, *args):
 def snapshot(repo):
     return {
         str(p.relative_to(repo)): p.read_bytes()
-        for d in GENERATED for p in sorted((repo / d).glob("*")) if p.is_file() and p.suffix in (".csv", ".svg", ".png")
+        for d in GENERATED for p in sorted((repo / d).glob("*")) if p.is_file() and p.suffix in (".csv", ".json", ".md", ".svg", ".png")
     }
 
 
@@ -61,24 +64,30 @@ def test_clean_build_matches_the_committed_outputs(repo):
     assert not stale, f"committed outputs differ from a clean build (run make figures): {stale}"
 
 
-def test_second_clean_build_is_byte_identical(repo):
-    first = snapshot(repo)
-    make(repo, "clean")
-    make(repo, "figures")
-    assert snapshot(repo) == first
+def notebook_of_target(repo) -> dict:
+    """Each target of the chain -> the notebook that makes it, from make's own database."""
+    r = subprocess.run(["make", "-pnq", "figures"], cwd=repo, capture_output=True, text=True)
+    out = {}
+    for line in r.stdout.splitlines():
+        m = re.match(r"^([^\s#:]+): notebooks/(\d\d_\w+)\.ipynb", line)
+        if m:
+            out[m.group(1)] = m.group(2)
+    return out
 
 
-def notebooks_run(repo, *args):
-    """Run ``make figures`` and return the notebooks it executed, in order."""
-    out = make(repo, *args, "figures")
-    return [line.split()[1] for line in out.splitlines() if line.startswith("▶ ")]
+def would_run(repo):
+    """The notebooks ``make figures`` would execute now, in order, found without running them:
+    ``make -t`` touches every target that is out of date (following the chain as a real
+    build would) and names each. The tree is up to date afterwards."""
+    owner = notebook_of_target(repo)
+    time.sleep(2.1)  # past the future mtime touch() gives, so that touched targets end up newer
+    out = make(repo, "-t", "figures")
+    touched = [line.split(" ", 1)[1] for line in out.splitlines() if line.startswith("touch ")]
+    return list(dict.fromkeys(owner[t] for t in touched if t in owner))
 
 
-def test_nothing_changed_runs_no_notebook(repo):
-    make(repo, "figures")
-    assert notebooks_run(repo) == []
-    r = subprocess.run(["make", "-q", "data/processed/size_vs_mmlu_frontier.csv"], cwd=repo)
-    assert r.returncode == 0
+def settle(repo):
+    assert would_run(repo) == []
 
 
 def touch(path):
@@ -86,41 +95,47 @@ def touch(path):
     os.utime(path, (t, t))
 
 
+def test_nothing_changed_runs_no_notebook(repo):
+    assert would_run(repo) == []
+    r = subprocess.run(["make", "-q", "data/processed/size_vs_mmlu_frontier.csv"], cwd=repo)
+    assert r.returncode == 0
+
+
 def test_touching_a_raw_file_reruns_what_depends_on_it(repo):
-    make(repo, "figures")
     touch(repo / "data/raw/curated/aliases.csv")  # read by 02_clean, not by 01_ingest
-    assert notebooks_run(repo) == ["02_clean", "03_size_vs_mmlu", "04_over_time"]
-    touch(repo / "data/raw/llm-stats/data/benchmarks/mmlu.json")  # not used by this chain
-    assert notebooks_run(repo) == []
+    assert would_run(repo) == ["02_clean", *AFTER_02]
+    settle(repo)
+    touch(repo / "data/raw/llm-stats/data/benchmarks/mmlu.json")  # in the snapshot, read by no reader
+    assert would_run(repo) == []
 
 
 def test_changing_a_module_reruns_the_notebooks_that_import_it(repo):
-    make(repo, "figures")
-    touch(repo / "src/llmscale/plotting.py")  # only 03 draws
-    assert notebooks_run(repo) == ["03_size_vs_mmlu", "04_over_time"]
+    touch(repo / "src/llmscale/plotting.py")  # every analysis draws; ingest and clean do not
+    assert would_run(repo) == AFTER_02
+    settle(repo)
     touch(repo / "src/llmscale/trends.py")  # only 04 fits trends
-    assert notebooks_run(repo) == ["04_over_time"]
+    assert would_run(repo) == ["04_over_time"]
+    settle(repo)
     touch(repo / "src/llmscale/io.py")  # every stage writes tables
-    assert notebooks_run(repo) == ["01_ingest", "02_clean", "03_size_vs_mmlu", "04_over_time"]
+    assert would_run(repo) == ["01_ingest", "02_clean", *AFTER_02]
+    settle(repo)
 
 
-def test_parallel_build(repo):
+def test_parallel_clean_build_is_byte_identical(repo):
+    first = snapshot(repo)
     make(repo, "clean")
-    assert sorted(notebooks_run(repo, "-j2")) == ["01_ingest", "02_clean", "03_size_vs_mmlu", "04_over_time"]
-    assert notebooks_run(repo) == []
+    out = make(repo, "-j2", "figures")
+    ran = sorted(line.split()[1] for line in out.splitlines() if line.startswith("▶ "))
+    assert ran == NOTEBOOKS
+    assert snapshot(repo) == first
+    assert would_run(repo) == []
 
 
 def test_a_failing_notebook_fails_make_and_leaves_no_target(repo):
-    make(repo, "figures")
     bad = repo / "data/raw/curated/aliases.csv"
-    good = bad.read_text()
-    bad.write_text(good + "cjtrowbridge,Gemma 8B,Not An Id!,\n")
-    try:
-        r = subprocess.run(["make", "figures"], cwd=repo, capture_output=True, text=True)
-        assert r.returncode != 0
-        assert "02_clean failed" in r.stderr and "Not An Id!" in r.stderr
-        assert not (repo / "data/processed/scores.csv").exists()  # deleted, not left half-made
-    finally:
-        bad.write_text(good)
-    make(repo, "figures")
-    assert (repo / "data/processed/scores.csv").exists()
+    bad.write_text(bad.read_text() + "cjtrowbridge,Gemma 8B,Not An Id!,\n")
+    r = subprocess.run(["make", "figures"], cwd=repo, capture_output=True, text=True)
+    assert r.returncode != 0
+    assert "02_clean failed" in r.stderr and "Not An Id!" in r.stderr
+    assert not (repo / "data/processed/scores.csv").exists()  # deleted, not left half-made
+    assert (repo / "data/interim/cjtrowbridge.csv").exists()  # the stage before it stands

@@ -40,7 +40,7 @@ def test_on_frontier_keeps_only_unbeaten_models():
 
 def test_frontier_is_computed_within_each_class():
     df = pd.DataFrame({
-        "dataset": ["d"] * 4, "total_params_b": [5, 8, 50, 500], "mmlu": [60, 55, 50, 40],
+        "dataset": ["d"] * 4, "total_params_b": [5, 8, 50, 500], "score": [60, 55, 50, 40],
     })
     out = frontier_table(df, [10, 100])
     # 50B@50 and 500B@40 are beaten by smaller models overall, but lead their own classes

@@ -43,7 +43,7 @@ def on_frontier(params_b: pd.Series, score: pd.Series) -> pd.Series:
     return pd.Series(flags).reindex(params_b.index)
 
 
-def frontier_table(df: pd.DataFrame, edges_b, params_col="total_params_b", score_col="mmlu", group="dataset") -> pd.DataFrame:
+def frontier_table(df: pd.DataFrame, edges_b, params_col="total_params_b", score_col="score", group="dataset") -> pd.DataFrame:
     """Add ``size_class`` and ``on_frontier`` (computed within each class and ``group``)."""
     out = df.copy()
     out["size_class"] = size_class(out[params_col], edges_b)

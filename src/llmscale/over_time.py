@@ -9,16 +9,10 @@ import pandas as pd
 from . import trends
 from .io import read_table
 from .reconcile import PRECEDENCE
+from .settings import setting_label
 from .tables import MODELS, SCORES
 
 SIZES = {"total": "total_params_b", "active": "active_params_b"}
-
-
-def setting_label(scores: pd.DataFrame) -> pd.Series:
-    """A readable setting: "base, 5-shot", "instruct, shots not stated", "not stated"."""
-    shots = scores["shots"].astype("Int64").astype(object).map(lambda v: "shots not stated" if pd.isna(v) else f"{v}-shot")
-    variant = scores["variant"].where(scores["variant"] != "unknown", "variant not stated")
-    return variant + ", " + shots
 
 
 def points(processed_dir, benchmarks=("mmlu", "mmlu_pro")) -> pd.DataFrame:
@@ -65,8 +59,18 @@ def undated_contenders(pts: pd.DataFrame, thresholds: dict[str, list[float]]) ->
     return pd.DataFrame(rows, columns=["benchmark", "threshold", "setting", "model_id", "total_params_b", "value"])
 
 
+def main_settings(steps: pd.DataFrame, per_benchmark: int = 3) -> pd.DataFrame:
+    """The steps of the ``per_benchmark`` settings with the most total-parameter steps in each
+    benchmark (ties: by name): what the staircase figure draws; the table keeps them all."""
+    n = steps[steps["measure"] == "total"].groupby(["benchmark", "setting"]).size().rename("n").reset_index()
+    n = n.sort_values(["benchmark", "n", "setting"], ascending=[True, False, True], kind="mergesort")
+    keep = n.groupby("benchmark").head(per_benchmark)
+    return steps.merge(keep[["benchmark", "setting"]], on=["benchmark", "setting"])
+
+
 def draw_staircases(steps: pd.DataFrame, thresholds: dict[str, list[float]], credit: str):
-    """One panel per threshold: the staircase of each setting, total (solid) and active (dashed)."""
+    """One panel per threshold: the staircase of each setting, total (solid) and active (dashed).
+    Each panel labels the steps of its longest staircase."""
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
     import seaborn as sns
@@ -88,12 +92,14 @@ def draw_staircases(steps: pd.DataFrame, thresholds: dict[str, list[float]], cre
             ax.text(0.5, 0.5, "no dated model with a known size\nclears it in this data", transform=ax.transAxes,
                     ha="center", va="center", fontsize=11, color="0.4")
             ax.set_xticks([])
+        totals = part[part["measure"] == "total"]
+        longest = totals.groupby("setting").size().sort_index().idxmax() if len(totals) else None
         for (setting, measure), g in part.groupby(["setting", "measure"], sort=True):
             g = g.sort_values("release_date")
             x = mdates.date2num(pd.to_datetime(g["release_date"]))
             ax.step(x, g["params_b"], where="post", color=colours[setting], ls="-" if measure == "total" else "--", lw=1.8)
             ax.scatter(x, g["params_b"], color=colours[setting], s=18, zorder=3)
-            if measure == "total":
+            if measure == "total" and setting == longest:
                 plotting.label_points(ax, x.tolist(), g["params_b"].tolist(), [plotting.short_label(m.split("/")[-1], 18) for m in g["model_id"]], fontsize=8)
         ax.set_title(f"{bench.replace('_', '-').upper()} ≥ {thr:g}", fontsize=13, loc="left")
         if not part.empty:

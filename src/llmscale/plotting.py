@@ -98,11 +98,13 @@ def label_points(ax, xs, ys, labels, fontsize=10) -> None:
         )
 
 
-def size_score_scatter(df, title, credit, x="total_params_b", y="mmlu", hue="size_class", label="label",
-                       frontier="on_frontier", xlabel="Total parameters (billions, log scale)", ylabel="MMLU (%)"):
-    """Size (log x) vs score, coloured by size class, frontier of each class as a step line."""
+def size_score_scatter(df, title, credit, x="total_params_b", y="score", hue="size_class", label="label",
+                       frontier="on_frontier", xlabel="Total parameters (billions, log scale)", ylabel="MMLU (%)",
+                       label_all=True):
+    """Size (log x) vs score, coloured by size class, frontier of each class as a step line.
+    Every point is labelled, or (``label_all`` False) the frontier's points only."""
     fig, ax = new_figure()
-    order = list(dict.fromkeys(df[hue]))
+    order = list(df.groupby(hue, sort=False)[x].min().sort_values().index)  # classes from small to large
     palette = dict(zip(order, sns.color_palette(PALETTE, len(order))))
     for cls in order:
         part = df[df[hue] == cls]
@@ -117,6 +119,7 @@ def size_score_scatter(df, title, credit, x="total_params_b", y="mmlu", hue="siz
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left")
     ax.legend(title="Size class (line: efficient frontier)", loc="lower right", fontsize=12, title_fontsize=12)
-    label_points(ax, df[x].tolist(), df[y].tolist(), [short_label(t) for t in df[label]])
+    shown = df if label_all else df[df[frontier]]
+    label_points(ax, shown[x].tolist(), shown[y].tolist(), [short_label(t) for t in shown[label]])
     footer(fig, credit)
     return fig, ax

@@ -19,31 +19,54 @@ def points(processed_dir) -> tuple[pd.DataFrame, pd.DataFrame]:
     the file states them. ``Epoch``: open-weight models in Epoch's table with a total
     parameter count and an MMLU score (closed models' sizes there are estimates).
     """
-    pub = read_table(Path(processed_dir) / AS_PUBLISHED)
+    pub = read_table(Path(processed_dir) / AS_PUBLISHED).rename(columns={"mmlu": "score"})
     pub["label"] = pub["source_name"]
     pub["dataset"] = "as published"
     pub["reason"] = None
-    pub.loc[pub["mmlu"].isna(), "reason"] = "no MMLU score"
+    pub.loc[pub["score"].isna(), "reason"] = "no MMLU score"
     pub.loc[pub["total_params_b"].isna(), "reason"] = "no parameter count"
 
     models = read_table(Path(processed_dir) / SOURCE_MODELS, dtype={"source_row": str})
     scores = read_table(Path(processed_dir) / SCORES, dtype={"source_row": str})
     ep = models[models["source"] == "epoch-open-model-trends"]
     mm = scores[(scores["source"] == "epoch-open-model-trends") & (scores["benchmark"] == "mmlu")]
-    ep = ep.merge(mm[["source_row", "value"]].rename(columns={"value": "mmlu"}), on="source_row", how="left")
+    ep = ep.merge(mm[["source_row", "value"]].rename(columns={"value": "score"}), on="source_row", how="left")
     ep["label"] = ep["source_name"]
     ep["dataset"] = "Epoch"
     ep["reason"] = None
-    ep.loc[ep["mmlu"].isna(), "reason"] = "no MMLU score"
+    ep.loc[ep["score"].isna(), "reason"] = "no MMLU score"
     ep.loc[ep["total_params_b"].isna() & ep["active_params_b"].notna(), "reason"] = "only an active count; total unknown here"
     ep.loc[ep["total_params_b"].isna() & ep["active_params_b"].isna(), "reason"] = "no parameter count"
     ep.loc[ep["weights"] == "closed", "reason"] = "closed weights: size is an estimate"
 
-    cols = ["dataset", "model_id", "label", "total_params_b", "mmlu", "reason"]
+    cols = ["dataset", "model_id", "label", "total_params_b", "score", "reason"]
     both = pd.concat([pub[cols], ep[cols]], ignore_index=True)
     return both[both["reason"].isna()].drop(columns="reason"), both[both["reason"].notna()]
 
 
+def ours(processed_dir, benchmarks) -> pd.DataFrame:
+    """Our model table's points: for each benchmark, the setting with the most open-weight
+    models of known total size, one score per model (the highest-ranked source's). The
+    dataset is named "<benchmark> · <setting>"."""
+    from .predict_params import frames
+
+    data = frames(processed_dir, benchmarks)
+    data = data[data["label"]]
+    parts = []
+    for bench in benchmarks:
+        g = data[data["benchmark"] == bench]
+        if not len(g):
+            continue
+        setting = g.groupby("setting")["model_id"].nunique().sort_index().idxmax()
+        g = g[g["setting"] == setting]
+        parts.append(pd.DataFrame({"dataset": f"{bench} · {setting}", "model_id": g["model_id"],
+                                   "label": g["name"].fillna(g["model_id"]), "total_params_b": g["total_params_b"],
+                                   "score": g["score"]}))
+    if not parts:
+        return pd.DataFrame(columns=["dataset", "model_id", "label", "total_params_b", "score"])
+    return pd.concat(parts, ignore_index=True)
+
+
 def frontier(points: pd.DataFrame, class_edges_b) -> pd.DataFrame:
-    out = frontier_table(points, class_edges_b)[["dataset", "model_id", "label", "total_params_b", "mmlu", "size_class", "on_frontier"]]
+    out = frontier_table(points, class_edges_b)[["dataset", "model_id", "label", "total_params_b", "score", "size_class", "on_frontier"]]
     return schema.validate(out, schema.FRONTIER, FRONTIER, row_col=None)

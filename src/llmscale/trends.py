@@ -73,11 +73,14 @@ def halving_time(steps: pd.DataFrame, threshold: float, size_col: str = "total_p
     if not slope < 0:
         return Halving(threshold, n, None, None, None, "not fitted: the size does not fall over time")
     rng = np.random.default_rng(seed)
-    boots = []
-    for _ in range(n_boot):
-        idx = rng.integers(0, n, n)
-        if len(set(years[idx])) < 2:
-            continue
-        boots.append(_months(_slope(years[idx], y[idx])))
+    idx = rng.integers(0, n, (n_boot, n))
+    bx, by = years[idx], y[idx]
+    # the OLS slope of each resample, in closed form (the same estimate sm.OLS gives);
+    # resamples with a single distinct date have no slope and are skipped
+    dx = bx - bx.mean(axis=1, keepdims=True)
+    sxx = (dx * dx).sum(axis=1)
+    ok = sxx > 1e-12 * max(1.0, float(np.ptp(years)) ** 2)
+    slopes = (dx[ok] * (by[ok] - by[ok].mean(axis=1, keepdims=True))).sum(axis=1) / sxx[ok]
+    boots = np.where(slopes < 0, -math.log10(2) / np.where(slopes < 0, slopes, -1) * 12, math.inf)
     lo, hi = np.quantile(boots, [(1 - level) / 2, 1 - (1 - level) / 2])
     return Halving(threshold, n, _months(slope), float(lo), float(hi), "fitted")
