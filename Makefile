@@ -100,13 +100,39 @@ OUT_05 := $(addprefix $(PROCESSED)/,predict_metrics.csv predict_vs_published.csv
 $(OUT_05) &: notebooks/05_predict_params.ipynb $(OUT_02) $(DEPS_05_predict_params) $(STAMP)
 	@$(RUN) $<
 
-FIGURES := $(FIGS_03) $(FIGS_04) $(FIGS_05)
+FIGS_06 := $(call figs,dense_vs_moe)
+OUT_06 := $(PROCESSED)/dense_vs_moe.csv $(FIGS_06)
+
+$(OUT_06) &: notebooks/06_dense_vs_moe.ipynb $(OUT_02) $(DEPS_06_dense_vs_moe) $(STAMP)
+	@$(RUN) $<
+
+FIGS_07 := $(call figs,non_embedding)
+OUT_07 := $(PROCESSED)/non_embedding.csv $(FIGS_07)
+
+$(OUT_07) &: notebooks/07_non_embedding.ipynb $(OUT_02) $(DEPS_07_non_embedding) $(STAMP)
+	@$(RUN) $<
+
+# The claims are checked against the model table and the analyses' result tables.
+OUT_08 := $(PROCESSED)/claims.csv
+
+$(OUT_08) &: notebooks/08_claims.ipynb $(RAW)/curated/claims.yaml $(OUT_02) $(OUT_03) $(OUT_04) $(OUT_05) $(OUT_06) \
+		$(DEPS_08_claims) $(STAMP)
+	@$(RUN) $<
+
+# The write-up and the gallery come last: they read every analysis' outputs.
+OUT_09 := FINDINGS.md $(FIG)/README.md
+
+$(OUT_09) &: notebooks/09_writeup.ipynb templates/FINDINGS.md.in $(OUT_03) $(OUT_04) $(OUT_05) $(OUT_06) $(OUT_07) \
+		$(OUT_08) $(DEPS_09_writeup) $(STAMP)
+	@$(RUN) $<
+
+FIGURES := $(FIGS_03) $(FIGS_04) $(FIGS_05) $(FIGS_06) $(FIGS_07)
 
 .PHONY: data
 data: $(OUT_02) ## Rebuild the processed tables in data/processed from data/raw
 
 .PHONY: figures
-figures: $(FIGURES) ## Rebuild every figure (and the tables behind them) from data/raw
+figures: $(FIGURES) $(OUT_08) $(OUT_09) ## Rebuild every figure, table, the gallery and FINDINGS.md from data/raw
 	@$(PY) -m llmscale.chain summary --since $(START) --figures $(FIG)
 
 # ---- checks and tools -----------------------------------------------------------------
@@ -132,6 +158,7 @@ clean: ## Remove generated files (build/, data/interim/, processed tables, figur
 	rm -rf build $(INTERIM)
 	rm -f $(PROCESSED)/*.csv $(PROCESSED)/*.json $(FIG)/*.svg $(FIG)/*.png
 	rm -rf $(PROCESSED)/figures
+	rm -f FINDINGS.md $(FIG)/README.md
 
 .PHONY: distclean
 distclean: clean ## Also remove the virtual environment

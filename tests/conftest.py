@@ -13,7 +13,7 @@ NOTEBOOKS = ROOT / "notebooks"
 SOURCES = ["cjtrowbridge", "epoch-open-model-trends"]
 
 
-def run_chain(raw_dir: Path, out: Path, upto: str = "04") -> dict[str, Path]:
+def run_chain(raw_dir: Path, out: Path, upto: str = "09") -> dict[str, Path]:
     """Run 01..``upto`` with papermill, every output under ``out``; return the folders."""
     import papermill as pm
 
@@ -26,6 +26,14 @@ def run_chain(raw_dir: Path, out: Path, upto: str = "04") -> dict[str, Path]:
                      "processed_dir": str(dirs["processed"]), "sources": SOURCES},
         "03_size_vs_mmlu": {"processed_dir": str(dirs["processed"]), "figures_dir": str(dirs["figures"])},
         "04_over_time": {"processed_dir": str(dirs["processed"]), "figures_dir": str(dirs["figures"]), "n_boot": 200},
+        "05_predict_params": {"processed_dir": str(dirs["processed"]), "figures_dir": str(dirs["figures"]), "min_models": 8,
+                              "repeats": 2, "figure_specs": ["mmlu | variant not stated, shots not stated"]},
+        "06_dense_vs_moe": {"processed_dir": str(dirs["processed"]), "figures_dir": str(dirs["figures"])},
+        "07_non_embedding": {"processed_dir": str(dirs["processed"]), "figures_dir": str(dirs["figures"]), "average": "mmlu",
+                             "average_label": "MMLU (%)"},
+        "08_claims": {"processed_dir": str(dirs["processed"])},
+        "09_writeup": {"processed_dir": str(dirs["processed"]), "figures_dir": str(dirs["figures"]),
+                       "findings": str(out / "FINDINGS.md")},
     }
     for name, p in params.items():
         pm.execute_notebook(

@@ -13,6 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from conftest import ROOT
@@ -34,10 +35,12 @@ def make(repo, *args):
 
 
 def snapshot(repo):
-    return {
+    out = {
         str(p.relative_to(repo)): p.read_bytes()
         for d in GENERATED for p in sorted((repo / d).glob("*")) if p.is_file() and p.suffix in (".csv", ".json", ".md", ".svg", ".png")
     }
+    out["FINDINGS.md"] = (repo / "FINDINGS.md").read_bytes()
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -113,8 +116,8 @@ def test_changing_a_module_reruns_the_notebooks_that_import_it(repo):
     touch(repo / "src/llmscale/plotting.py")  # every analysis draws; ingest and clean do not
     assert would_run(repo) == AFTER_02
     settle(repo)
-    touch(repo / "src/llmscale/trends.py")  # only 04 fits trends
-    assert would_run(repo) == ["04_over_time"]
+    touch(repo / "src/llmscale/trends.py")  # only 04 fits trends; the claims and the write-up read its tables
+    assert would_run(repo) == ["04_over_time", "08_claims", "09_writeup"]
     settle(repo)
     touch(repo / "src/llmscale/io.py")  # every stage writes tables
     assert would_run(repo) == ["01_ingest", "02_clean", *AFTER_02]
@@ -133,7 +136,10 @@ def test_parallel_clean_build_is_byte_identical(repo):
 
 def test_a_failing_notebook_fails_make_and_leaves_no_target(repo):
     bad = repo / "data/raw/curated/aliases.csv"
-    bad.write_text(bad.read_text() + "cjtrowbridge,Gemma 8B,Not An Id!,\n")
+    aliased = set(pd.read_csv(bad)["source_name"])
+    names = pd.read_csv(repo / "data/raw/cjtrowbridge/ai/mmlu-params/data.csv")["Model"]
+    name = next(n for n in names if n not in aliased and "," not in n)
+    bad.write_text(bad.read_text() + f"cjtrowbridge,{name},Not An Id!,\n")
     r = subprocess.run(["make", "figures"], cwd=repo, capture_output=True, text=True)
     assert r.returncode != 0
     assert "02_clean failed" in r.stderr and "Not An Id!" in r.stderr

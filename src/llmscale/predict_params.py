@@ -93,9 +93,13 @@ def train(data: pd.DataFrame, spec: fit.Spec) -> pd.DataFrame:
     return d.reset_index(drop=True)
 
 
+METRIC_COLUMNS = ["spec", "benchmark", "setting", "covariates", "scheme", "n_models", "n", "r2", "mae_log10", "rmse_log10",
+                  "mae_b", "rmse_b", "median_abs_error_b", "coverage"]
+
+
 def evaluate_all(data, spec_list, cutoff, seed, k, repeats) -> pd.DataFrame:
     parts = [fit.evaluate(train(data, sp), sp, cutoff, seed, k, repeats) for sp in spec_list]
-    return pd.concat(parts, ignore_index=True)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=METRIC_COLUMNS)
 
 
 def predict_closed(data, fitted: list[fit.FittedSpec], level=0.90) -> pd.DataFrame:
@@ -129,7 +133,7 @@ def heldout_points(data, spec: fit.Spec, seed=0) -> pd.DataFrame:
 def beside_published(metrics: pd.DataFrame) -> pd.DataFrame:
     """Our best cross-validated R² per benchmark and covariate set (repeated K-fold), beside
     the post's published figure where it gave one."""
-    ours = metrics[metrics["scheme"] == "repeated_kfold"].sort_values("r2", ascending=False)
+    ours = metrics[metrics["scheme"] == "repeated_kfold"].astype({"r2": float}).sort_values("r2", ascending=False)
     ours = ours.drop_duplicates(["benchmark", "covariates"])[["benchmark", "covariates", "setting", "n_models", "r2", "mae_b", "coverage"]]
     out = PUBLISHED.merge(ours, on=["benchmark", "covariates"], how="outer")
     return out.sort_values(["benchmark", "covariates"]).reset_index(drop=True)
