@@ -172,3 +172,16 @@ def test_global_aliases_fold_renamed_repositories():
     named = identity.assign(pd.DataFrame({"n": ["META-LLAMA/Meta-Llama-3.1-8B", "Llama 3.1 8B"]}), "c", "n", aliases, reg)
     assert named["model_id"].tolist() == ["meta-llama/llama-3.1-8b"] * 2
     assert named["id_basis"].tolist() == ["alias", "match_key"]
+
+
+def test_architecture_is_derived_only_from_an_active_count_below_the_total():
+    m = pd.DataFrame({
+        "total_params_b": [398.0, 7.0, 236.0, 46.7, 10.0],
+        "active_params_b": [94.0, 7.0, 236.0, 12.9, None],
+        "architecture": [None, None, None, "dense", None],
+        "architecture_ref": [None, None, None, "src:1", None],
+    })
+    out = reconcile.derive_architecture(m)
+    assert out["architecture"].iloc[0] == "moe" and out["architecture"].iloc[3] == "dense"  # a stated one stands
+    assert out["architecture"].iloc[[1, 2, 4]].isna().all()  # equal counts, or no active count: not derived
+    assert out["architecture_ref"].iloc[0] == reconcile.DERIVED_MOE and out["architecture_ref"].iloc[3] == "src:1"

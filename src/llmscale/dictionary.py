@@ -12,7 +12,8 @@ from . import schema
 from .tables import CONFLICTS, FRONTIER, MODELS, PRICES, SCORES, SOURCE_MODELS, SOURCES, UNMATCHED
 
 ALL_SOURCES = "every ingested source (see sources.csv)"
-FACT_REF = "where the value came from: 'curated: <URL of the maker's page>' or '<source>:<source_row>'"
+FACT_REF = ("where the value came from: 'curated: <URL of the maker's page>', '<source>:<source_row>', or "
+            "'derived: <rule>' (architecture moe where a stated active count is below the stated total)")
 
 TABLES = {
     SOURCE_MODELS: (schema.SOURCE_MODELS, ALL_SOURCES, {

@@ -167,6 +167,7 @@ def reconcile(source_models: pd.DataFrame, facts: pd.DataFrame) -> tuple[pd.Data
     models["n_sources"] = models["n_sources"].fillna(0).astype(int)
     models["non_embedding_params_b"] = non_embedding_params_b(models)
     models = withhold_closed_sizes(models, cand)
+    models = derive_architecture(models)
     v = identity.variants(pd.Series(models.index, index=models.index), models.index)
     models.insert(0, "family", v["family"])
     models.insert(1, "variant", v["variant"])
@@ -192,6 +193,18 @@ def reconcile(source_models: pd.DataFrame, facts: pd.DataFrame) -> tuple[pd.Data
 
 
 CONFLICT_COLUMNS = ["model_id", "kind", "item", "value_used", "ref_used", "value_other", "ref_other", "reason"]
+DERIVED_MOE = "derived: active_params_b below total_params_b"
+
+
+def derive_architecture(models: pd.DataFrame) -> pd.DataFrame:
+    """A model no source calls dense or MoE, but whose stated active count is below its stated
+    total (by more than 5 %), is a mixture of experts: a dense model's active count is its
+    total. ``architecture_ref`` says it was derived."""
+    m = models.copy()
+    moe = m["architecture"].isna() & (m["active_params_b"] < 0.95 * m["total_params_b"])
+    m.loc[moe, "architecture"] = "moe"
+    m.loc[moe, "architecture_ref"] = DERIVED_MOE
+    return m
 
 
 def withhold_closed_sizes(models: pd.DataFrame, cand: pd.DataFrame) -> pd.DataFrame:

@@ -117,6 +117,16 @@ def numbers(processed_dir) -> dict[str, str]:
     out["mmlu60_steps"] = " → ".join(f"{m.split('/')[-1]} ({d}, {p:g}B)" for m, d, p in
                                      zip(story["model_id"], story["release_date"], story["params_b"])) or "n/a"
 
+    q = scores[(scores["model_id"] == "qwen/qwen1.5-moe-a2.7b") & (scores["benchmark"] == "mmlu")] if len(scores) else scores
+    qm = models[models["model_id"] == "qwen/qwen1.5-moe-a2.7b"]
+    active = qm["active_params_b"].iloc[0] if len(qm) else float("nan")
+    if len(q):
+        out["qwen_moe_note"] = (f"Qwen1.5-MoE-A2.7B ({_fmt(active)}B active) scores {', '.join(_fmt(v) for v in sorted(q['value']))} "
+                                "on MMLU in these sources")
+    else:
+        out["qwen_moe_note"] = (f"Qwen1.5-MoE-A2.7B ({_fmt(active)}B active) has no MMLU score in these sources, so the "
+                                "story's last step cannot be checked here")
+
     # dense vs moe
     dvm = _read(pdir, "dense_vs_moe.csv")
     for measure in ("total", "active"):
