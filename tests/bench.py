@@ -74,9 +74,13 @@ def synthetic_raw(dst: Path, factor: int) -> list[str]:
             rows = list(csv.reader(io.StringIO((raw / key / f).read_text(encoding="utf-8-sig"))))
             header = rows[0]
             body = [r for n, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r) and (key, str(n)) not in dropped]
-            name = header.index(reader.NAME)
-            out = [header]
-            for k in range(factor):
+            if reader.NAME not in header:  # a lookup file (e.g. the hub's model versions): kept as it is
+                out = rows
+            else:
+                out = None
+            name = header.index(reader.NAME) if out is None else None
+            out = out or [header]
+            for k in range(factor if name is not None else 0):
                 for i, r in enumerate(body if k else [r for r in rows[1:] if any(c.strip() for c in r)]):
                     r = list(r)
                     if k:  # copies of the rows the errata keep, each a new model

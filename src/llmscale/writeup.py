@@ -18,6 +18,9 @@ import pandas as pd
 from .io import read_table
 
 
+HEADLINE_MIN_MODELS = 20  # the best fit quoted in the write-up rests on at least this many models
+
+
 def _fmt(x, digits=1) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
@@ -72,6 +75,10 @@ def numbers(processed_dir) -> dict[str, str]:
     # prediction
     met = _read(pdir, "predict_metrics.csv")
     kf = met[met["scheme"] == "repeated_kfold"].sort_values("r2", ascending=False) if len(met) else met
+    priced = kf[kf["covariates"].astype(str).str.contains("log10_price")] if len(kf) else kf
+    out["price_specs"] = ("; ".join(f"{r.spec}: R² {_fmt(r.r2, 2)} on {int(r.n_models)} models" for r in priced.itertuples())
+                          or "none (too few open models with a price)")
+    kf = kf[kf["n_models"] >= HEADLINE_MIN_MODELS] if len(kf) else kf  # a headline needs a fit on enough models
     if len(kf):
         best = kf.iloc[0]
         out["best_spec"] = best["spec"]
