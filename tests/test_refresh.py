@@ -4,11 +4,13 @@ import functools
 import http.server
 import socket
 import threading
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from llmscale import manifest, refresh
+from llmscale.errors import DataError
 
 CJT = "cjtrowbridge/ai/mmlu-params/data.csv"
 EPOCH = "epoch-open-model-trends/data/benchmarks_with_model_accessibility.csv"
@@ -81,3 +83,66 @@ def test_records_key_csv_rows_by_first_column_and_json_by_key():
     new = b"Model,MMLU\nA,1\nB,3\nC,4\n"
     assert refresh.compare(old, new, ".csv") == {"added": 1, "removed": 0, "changed": 1}
     assert refresh.compare(b'[{"id": 1, "x": 1}]', b'[{"id": 1, "x": 2}, {"id": 2}]', ".json") == {"added": 1, "removed": 0, "changed": 1}
+
+
+# --- the optional Artificial Analysis snapshot ---------------------------------------------------
+
+AA_FIXTURE = Path(__file__).parent / "fixtures" / "artificial-analysis" / "models.json"
+
+
+@pytest.fixture
+def aa_server():
+    """A local stand-in for AA's API: answers the documented response shape, and only to the key."""
+    seen = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            seen.append((self.path, self.headers.get("x-api-key")))
+            if self.headers.get("x-api-key") != "test-key":
+                self.send_response(401)
+                self.end_headers()
+                return
+            body = AA_FIXTURE.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/api/v2/data/llms/models", seen
+    server.shutdown()
+
+
+def test_aa_snapshot_with_a_key(fixture_raw, aa_server):
+    url, seen = aa_server
+    n = refresh.refresh_aa(fixture_raw, "test-key", date="2026-12-01", url=url)
+    assert n == 2 and seen == [("/api/v2/data/llms/models", "test-key")]
+    saved = fixture_raw / "artificial-analysis@2026-12-01" / "models.json"
+    assert saved.read_bytes() == AA_FIXTURE.read_bytes()
+    man = pd.read_csv(fixture_raw / "MANIFEST.csv", dtype=str, keep_default_na=False)
+    row = man[man["source"] == "artificial-analysis@2026-12-01"].iloc[0]
+    assert row["credit"] == refresh.AA_CREDIT and "artificialanalysis.ai" in row["licence"]
+    assert row["sha256"] == manifest.sha256(saved) and "test-key" not in (fixture_raw / "MANIFEST.csv").read_text()
+    with pytest.raises(DataError, match="never overwrites"):
+        refresh.refresh_aa(fixture_raw, "test-key", date="2026-12-01", url=url)
+
+
+def test_aa_without_a_key_or_with_a_wrong_one_writes_nothing(fixture_raw, aa_server):
+    url, seen = aa_server
+    before = sorted(p.relative_to(fixture_raw) for p in fixture_raw.rglob("*"))
+    assert refresh.refresh_aa(fixture_raw, None, date="2026-12-01", url=url) == -1 and seen == []
+    with pytest.raises(refresh.OfflineError, match="refused the request \\(401"):
+        refresh.refresh_aa(fixture_raw, "wrong", date="2026-12-01", url=url)
+    with pytest.raises(refresh.OfflineError, match="needs the network"):
+        refresh.refresh_aa(fixture_raw, "test-key", date="2026-12-01", url=f"http://127.0.0.1:{closed_port()}/x")
+    assert sorted(p.relative_to(fixture_raw) for p in fixture_raw.rglob("*")) == before
+
+
+def test_aa_response_of_another_shape_is_refused(fixture_raw):
+    with pytest.raises(DataError, match="'data' list of models"):
+        refresh.refresh_aa(fixture_raw, "k", date="2026-12-01", fetcher=lambda url, key: b'{"status": 200, "models": []}')
+    assert not (fixture_raw / "artificial-analysis@2026-12-01").exists()

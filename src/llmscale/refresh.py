@@ -9,6 +9,14 @@ the snapshot: rows added, removed and changed (CSV rows keyed by their first col
 and YAML records by their key or position).
 
 The default build never calls this: only ``make refresh`` touches the network.
+
+Artificial Analysis (optional): when ``AA_API_KEY`` is set, ``make refresh`` also saves AA's
+language-model data (``GET https://artificialanalysis.ai/api/v2/data/llms/models`` with the
+key in the ``x-api-key`` header; the response is ``{"status": ..., "data": [{"id", "name",
+"slug", "model_creator", "evaluations", "pricing", ...}]}``) as
+``data/raw/artificial-analysis@<date>/models.json``, with a manifest row crediting
+https://artificialanalysis.ai/ as AA's terms require. Without a key this step is skipped and
+says so; the key itself is never written anywhere.
 """
 
 from __future__ import annotations
@@ -118,6 +126,59 @@ def refresh(raw_dir, date: str | None = None, sources=None, fetcher=fetch) -> pd
     return pd.DataFrame(report)
 
 
+AA_URL = "https://artificialanalysis.ai/api/v2/data/llms/models"
+AA_SOURCE = "artificial-analysis"
+AA_CREDIT = "Artificial Analysis (https://artificialanalysis.ai/)"
+AA_LICENCE = "Artificial Analysis free API terms: attribution to https://artificialanalysis.ai/ required"
+
+
+def fetch_with_key(url: str, key: str, timeout: float = 30.0) -> bytes:
+    req = urllib.request.Request(url, headers={"x-api-key": key, "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:  # noqa: S310 (a fixed https URL)
+            return r.read()
+    except urllib.error.HTTPError as exc:
+        raise OfflineError(f"Artificial Analysis refused the request ({exc.code} {exc.reason}): check AA_API_KEY; "
+                           "nothing was written") from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise OfflineError(f"make refresh needs the network: could not fetch {url} ({reason}); nothing was written") from None
+
+
+def refresh_aa(raw_dir, key: str | None, date: str | None = None, url: str = AA_URL, fetcher=fetch_with_key) -> int:
+    """Save AA's model data as a new dated raw snapshot; returns the number of models, or -1
+    (and writes nothing) when no key is set. A response without a ``data`` list of models
+    with ids is refused."""
+    if not key:
+        return -1
+    raw_dir = Path(raw_dir)
+    date = date or dt.date.today().isoformat()
+    folder = raw_dir / f"{AA_SOURCE}@{date}"
+    if folder.exists():
+        raise DataError(folder, None, None, str(folder), "a new dated folder: a refresh never overwrites an earlier one")
+    data = fetcher(url, key)
+    try:
+        obj = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise DataError(url, None, None, data[:60], "a JSON response") from None
+    models = obj.get("data") if isinstance(obj, dict) else None
+    if not isinstance(models, list) or not all(isinstance(m, dict) and m.get("id") for m in models):
+        raise DataError(url, None, "data", str(obj)[:60], "a 'data' list of models, each with an 'id'")
+    man = manifest.load(raw_dir)
+    with tempfile.TemporaryDirectory(dir=raw_dir) as tmp:
+        dst = Path(tmp) / "models.json"
+        dst.write_bytes(data)
+        row = {c: "" for c in manifest.COLUMNS}
+        row.update(source=f"{AA_SOURCE}@{date}", file=f"{AA_SOURCE}@{date}/models.json", repo=url, commit="",
+                   path="api/v2/data/llms/models", sha256=manifest.sha256(dst), bytes=str(len(data)),
+                   licence=AA_LICENCE, credit=AA_CREDIT, retrieved=date, refresh_url=url)
+        folder.mkdir()
+        shutil.move(str(dst), str(folder / "models.json"))
+    out = pd.concat([man, pd.DataFrame([row])], ignore_index=True)[manifest.COLUMNS]
+    atomic_write_text(raw_dir / manifest.MANIFEST, out.to_csv(index=False, lineterminator="\n"))
+    return len(models)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m llmscale.refresh", description=__doc__.splitlines()[0])
     ap.add_argument("--raw", default="data/raw")
@@ -133,6 +194,15 @@ def main(argv=None) -> int:
     summary["files"] = rep.groupby("source").size()
     summary["files_identical"] = rep.groupby("source")["identical"].sum()
     print(summary.to_string())
+    import os
+
+    try:
+        n = refresh_aa(a.raw, os.environ.get("AA_API_KEY"), a.date)
+    except (OfflineError, DataError) as exc:
+        print(f"refresh: {exc}", file=sys.stderr)
+        return 1
+    print("Artificial Analysis: AA_API_KEY not set, skipped (optional)" if n < 0 else
+          f"Artificial Analysis: {n} models saved (credit: {AA_CREDIT})")
     return 0
 
 
