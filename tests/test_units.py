@@ -1,5 +1,6 @@
 import math
 
+import pandas as pd
 import pytest
 
 from llmscale.units import ParamCount, params_b, parse_params, parse_score
@@ -70,3 +71,26 @@ def test_parse_score_rejects(text, scale):
 def test_parse_score_needs_a_known_scale():
     with pytest.raises(ValueError, match="scale"):
         parse_score("50", "auto")
+
+
+def test_write_table_sorts_naturally_stably_with_blanks_last(tmp_path):
+    from llmscale.io import write_table
+
+    df = pd.DataFrame({
+        "source": ["b", "a", "a", "a", "a", None],
+        "source_row": ["10", "2", "10", None, "2", "1"],
+        "value": [1.0, 2.5, float("nan"), 4.0, 5.0, 6.0],
+        "tag": ["first", "x", "y", "z", "second", "w"],
+    })
+    text = write_table(df, tmp_path / "t.csv", ["source", "source_row"]).read_text()
+    assert text.splitlines() == [
+        "source,source_row,value,tag",
+        "a,2,2.5,x",  # "2" before "10"; the two a/2 rows keep their order
+        "a,2,5,second",
+        "a,10,,y",
+        "a,,4,z",
+        "b,10,1,first",
+        ",1,6,w",
+    ]
+    by_value = write_table(df, tmp_path / "v.csv", ["value"]).read_text().splitlines()
+    assert [line.split(",")[3] for line in by_value[1:]] == ["first", "x", "z", "second", "w", "y"]

@@ -56,10 +56,10 @@ def apply_corrections(rows: pd.DataFrame, corrections: pd.DataFrame, key: str, f
 def check_aliases(aliases: pd.DataFrame, ingested: dict[str, pd.DataFrame], file) -> None:
     """Every source-specific alias names a spelling its source really has (a typo in the
     alias table would otherwise do nothing, silently)."""
-    for i, a in aliases.iterrows():
-        rows = ingested.get(a["source"])
-        if rows is not None and a["source_name"] not in set(rows[READERS[a["source"]].NAME]):
-            raise DataError(file, i + 2, "source_name", a["source_name"], f"a model name that {a['source']} contains")
+    names = {key: set(rows[READERS[key].NAME]) for key, rows in ingested.items()}
+    for i, (source, name) in enumerate(zip(aliases["source"], aliases["source_name"])):
+        if source in names and name not in names[source]:
+            raise DataError(file, i + 2, "source_name", name, f"a model name that {source} contains")
 
 
 def check_unique_scores(scores: pd.DataFrame, file) -> None:
@@ -97,7 +97,7 @@ def read_ingested(interim_dir, key: str) -> pd.DataFrame:
     path = Path(interim_dir) / f"{key}.csv"
     if not path.exists():
         raise FileNotFoundError(f"{path}: missing ingested table (run 01_ingest first: make data)")
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return pd.read_csv(path, dtype=object, keep_default_na=False)
 
 
 def clean_all(raw_dir, interim_dir, processed_dir, sources) -> pd.DataFrame:
