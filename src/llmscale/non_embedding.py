@@ -19,12 +19,26 @@ from .io import read_table
 from .tables import MODELS, SCORES
 
 
-def points(processed_dir, average: str) -> pd.DataFrame:
-    """Models with both a computed non-embedding count and the ``average`` score."""
+def points(processed_dir, average: str, variant: str = "base") -> pd.DataFrame:
+    """Models with both a computed non-embedding count and the ``average`` score.
+
+    ``average`` is either one benchmark id that already is an average (``swallow_en_pre_avg``)
+    or ``"<source>:<benchmark>,<benchmark>,..."``: the mean of that fixed set as one source
+    reports it for ``variant`` models, only for models that have every benchmark of the set
+    (one harness, one set: a model missing one is left out, never averaged over fewer)."""
     models = read_table(Path(processed_dir) / MODELS)
     scores = read_table(Path(processed_dir) / SCORES, dtype={"source_row": str})
-    s = scores[scores["benchmark"] == average][["model_id", "value", "source", "source_row"]]
-    s = s.sort_values(["model_id", "source", "source_row"]).drop_duplicates("model_id")
+    if ":" in average:
+        source, _, names = average.partition(":")
+        bench = [b.strip() for b in names.split(",") if b.strip()]
+        s = scores[(scores["source"] == source) & scores["benchmark"].isin(bench) & (scores["variant"] == variant)]
+        s = s.sort_values(["model_id", "benchmark", "source_row"]).drop_duplicates(["model_id", "benchmark"])
+        s = s.groupby("model_id").filter(lambda g: len(g) == len(bench))
+        s = s.groupby("model_id", as_index=False).agg(
+            value=("value", "mean"), source=("source", "first"), source_row=("source_row", lambda r: ";".join(r)))
+    else:
+        s = scores[scores["benchmark"] == average][["model_id", "value", "source", "source_row"]]
+        s = s.sort_values(["model_id", "source", "source_row"]).drop_duplicates("model_id")
     m = models[["model_id", "name", "total_params_b", "non_embedding_params_b", "vocab_size", "hidden_size", "tied_embeddings"]]
     out = s.merge(m, on="model_id")
     return out.rename(columns={"value": "average"}).reset_index(drop=True)
@@ -46,7 +60,8 @@ def fit_residuals(pts: pd.DataFrame, x: str = "non_embedding_params_b", top: int
     return d.drop(columns="log10_x"), r
 
 
-def draw(d: pd.DataFrame, fit, average_label: str, credit: str, x: str = "non_embedding_params_b"):
+def draw(d: pd.DataFrame, fit, average_label: str, credit: str, x: str = "non_embedding_params_b",
+         label_all_up_to: int = 40):
     from . import plotting
 
     fig, ax = plotting.new_figure()
@@ -59,8 +74,9 @@ def draw(d: pd.DataFrame, fit, average_label: str, credit: str, x: str = "non_em
         ax.plot(grid, fit.params["Intercept"] + fit.params["log10_x"] * np.log10(grid), color="0.3", lw=2,
                 label=f"OLS fit (R² {fit.rsquared:.2f})")
     plotting.params_axis(ax, "x")
-    plotting.label_points(ax, best[x].tolist(), best["average"].tolist(),
-                          [plotting.short_label(n.split("/")[-1]) for n in best["model_id"]])
+    shown = d if len(d) <= label_all_up_to else best  # every model by name while the labels stay legible
+    plotting.label_points(ax, shown[x].tolist(), shown["average"].tolist(),
+                          [plotting.short_label(n.split("/")[-1]) for n in shown["model_id"]])
     ax.set_xlabel("Non-embedding parameters (billions, log scale; from vocabulary, hidden size and tied embeddings)")
     ax.set_ylabel(average_label)
     ax.set_title("Score against non-embedding parameters (the Memory3 chart, redone)", loc="left")

@@ -149,12 +149,29 @@ def numbers(processed_dir) -> dict[str, str]:
     ne = _read(pdir, "non_embedding.csv")
     out["n_non_embedding"] = str(len(ne))
     out["n_non_embedding_all"] = str(models["non_embedding_params_b"].notna().sum())
+    out["non_embedding_fit"] = _non_embedding_fit(ne)
 
     cl = _read(pdir, "claims.csv")
     out["claims_table"] = _md_table(cl[["claim_id", "verdict", "reason"]]) if len(cl) else _md_table(pd.DataFrame())
     counts = cl["verdict"].value_counts() if len(cl) else pd.Series(dtype=int)
     out["claims_counts"] = ", ".join(f"{int(counts.get(v, 0))} {v}" for v in ("supported", "contradicted", "not checkable"))
     return out
+
+
+def _non_embedding_fit(ne: pd.DataFrame) -> str:
+    """One sentence on the Memory3 chart's fit, from the points ``07_non_embedding`` wrote."""
+    from .non_embedding import fit_residuals
+
+    if not len(ne):
+        return "No model has both yet, so there is no fit."
+    d, fit = fit_residuals(ne.drop(columns=["beats_its_size", "residual"], errors="ignore"), top=len(ne))
+    if fit is None:
+        return f"{len(d)} models are too few for a fit."
+    slope = fit.params["log10_x"]
+    above = ne[ne["beats_its_size"].astype(str).str.lower() == "true"].sort_values("residual", ascending=False)
+    names = ", ".join(f"{m.split('/')[-1]} ({r:+.1f})" for m, r in zip(above["model_id"], above["residual"]))
+    return (f"The average rises {slope:.1f} points per tenfold non-embedding parameters (OLS, R² {fit.rsquared:.2f}, "
+            f"{len(d)} models); furthest above the line, in points: {names or 'none'}.")
 
 
 def render(template: str, values: dict[str, str], template_name: str = "template") -> str:
