@@ -8,7 +8,7 @@ from llmscale import non_embedding
 
 def _write(tmp_path, scores):
     models = pd.DataFrame({
-        "model_id": ["a", "b", "c"], "name": ["A", "B", "C"], "total_params_b": [7.0, 1.0, 3.0],
+        "model_id": ["a", "b", "c"], "name": ["A", "B", "C"], "architecture": ["dense", "moe", "dense"], "total_params_b": [7.0, 1.0, 3.0],
         "non_embedding_params_b": [6.5, 0.8, None], "vocab_size": [32000, 50000, None],
         "hidden_size": [4096, 2048, None], "tied_embeddings": ["false", "true", None],
     })

@@ -2,8 +2,9 @@
 
 x is non-embedding parameters, computed in ``02_clean`` from curated vocabulary size, hidden
 size and tied-embedding facts (``non_embedding_params_b`` in ``models.csv``); y is one
-harness's average over one fixed benchmark set (by default the Swallow leaderboard's
-English average for base models, ``swallow_en_pre_avg``). Models that beat their size are
+harness's average over one fixed benchmark set (by default ObsScaling's mean of MMLU, ARC-C,
+HellaSwag, Winogrande, TruthfulQA and GSM8K for base models; the Swallow leaderboard's
+``swallow_en_pre_avg`` is the other choice). Models that beat their size are
 picked by their residual from an OLS fit of the average on log10(non-embedding params).
 """
 
@@ -39,7 +40,8 @@ def points(processed_dir, average: str, variant: str = "base") -> pd.DataFrame:
     else:
         s = scores[scores["benchmark"] == average][["model_id", "value", "source", "source_row"]]
         s = s.sort_values(["model_id", "source", "source_row"]).drop_duplicates("model_id")
-    m = models[["model_id", "name", "total_params_b", "non_embedding_params_b", "vocab_size", "hidden_size", "tied_embeddings"]]
+    m = models[["model_id", "name", "architecture", "total_params_b", "non_embedding_params_b", "vocab_size", "hidden_size",
+                "tied_embeddings"]]
     out = s.merge(m, on="model_id")
     return out.rename(columns={"value": "average"}).reset_index(drop=True)
 
@@ -65,10 +67,16 @@ def draw(d: pd.DataFrame, fit, average_label: str, credit: str, x: str = "non_em
     from . import plotting
 
     fig, ax = plotting.new_figure()
-    plain, best = d[~d["beats_its_size"]], d[d["beats_its_size"]]
-    ax.scatter(plain[x], plain["average"], s=45, color="#0173b2", alpha=0.8, label="model", zorder=3)
-    ax.scatter(best[x], best["average"], s=70, color="#de8f05", edgecolor="black", lw=0.6,
-               label="largest positive residuals (beats its size)", zorder=4)
+    moe = d["architecture"].eq("moe") if "architecture" in d else pd.Series(False, index=d.index)
+    for is_moe, marker, kind in ((False, "o", "dense"), (True, "^", "mixture-of-experts (all experts counted)")):
+        plain = d[~d["beats_its_size"] & (moe == is_moe)]
+        best = d[d["beats_its_size"] & (moe == is_moe)]
+        if len(plain):
+            ax.scatter(plain[x], plain["average"], s=45, marker=marker, color="#0173b2", alpha=0.8, label=kind, zorder=3)
+        if len(best):
+            ax.scatter(best[x], best["average"], s=70, marker=marker, color="#de8f05", edgecolor="black", lw=0.6,
+                       label=f"{kind}: largest positive residuals (beats its size)", zorder=4)
+    best = d[d["beats_its_size"]]
     if fit is not None:
         grid = np.logspace(np.log10(d[x].min()), np.log10(d[x].max()), 50)
         ax.plot(grid, fit.params["Intercept"] + fit.params["log10_x"] * np.log10(grid), color="0.3", lw=2,

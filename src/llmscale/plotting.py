@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -91,11 +92,29 @@ def label_points(ax, xs, ys, labels, fontsize=10) -> None:
     """Label points so that labels do not overlap each other or the points (adjustText)."""
     texts = [ax.text(x, y, str(t), fontsize=fontsize) for x, y, t in zip(xs, ys, labels)]
     if texts:
-        adjust_text(
+        texts, arrows = adjust_text(
             texts, x=list(xs), y=list(ys), ax=ax,
             arrowprops=dict(arrowstyle="-", color="0.5", lw=0.6),
             expand=(1.15, 1.3), time_lim=None, iter_lim=400,
         )
+        _snap_labels(ax, texts, arrows, xs, ys)
+
+
+def _snap_labels(ax, texts, arrows, xs, ys, grid_px: float = 0.01) -> None:
+    """Put each label on a 0.01-pixel grid and point its arrow at the exact data point.
+
+    adjustText's floating-point work can differ in the last bits from run to run (numpy's
+    vectorised sums depend on memory alignment); the SVG hides that, but antialiased PNG
+    pixels do not. Snapping makes the PNG a function of the data alone."""
+    to_px, to_data = ax.transData, ax.transData.inverted()
+    index = {id(t): i for i, t in enumerate(texts)}
+    for t in texts:
+        px = np.round(np.asarray(to_px.transform(t.get_position()), dtype=float) / grid_px) * grid_px
+        t.set_position(tuple(float(v) for v in to_data.transform(px)))
+    for a in arrows:
+        i = index.get(id(getattr(a, "patchA", None)))
+        if i is not None and hasattr(a, "set_positions"):
+            a.set_positions(texts[i].get_position(), (float(xs[i]), float(ys[i])))
 
 
 def size_score_scatter(df, title, credit, x="total_params_b", y="score", hue="size_class", label="label",
