@@ -94,3 +94,10 @@ def test_write_table_sorts_naturally_stably_with_blanks_last(tmp_path):
     ]
     by_value = write_table(df, tmp_path / "v.csv", ["value"]).read_text().splitlines()
     assert [line.split(",")[3] for line in by_value[1:]] == ["first", "x", "z", "second", "w", "y"]
+
+
+def test_benchmark_label():
+    from llmscale.settings import benchmark_label
+
+    assert [benchmark_label(b) for b in ("mmlu_pro", "gpqa_diamond", "mmlu", "tau_bench_airline")] == [
+        "MMLU-Pro", "GPQA Diamond", "MMLU", "TAU-BENCH-AIRLINE"]

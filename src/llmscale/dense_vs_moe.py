@@ -15,6 +15,7 @@ import pandas as pd
 import statsmodels.formula.api as smf
 
 from .predict_params import frames
+from .settings import benchmark_label
 
 MEASURES = {"total": "total_params_b", "active": "active_params_b"}
 
@@ -79,8 +80,8 @@ def draw(g: pd.DataFrame, bench: str, setting: str, credit: str):
                     color=colours["dense" if name == "dense" else "moe"], label=f"fit: {name}")
     plotting.params_axis(ax, "x")
     ax.set_xlabel("Parameters (billions, log scale): total, or active for the open MoE markers")
-    ax.set_ylabel(f"{bench} (%), {setting}")
-    ax.set_title(f"Dense vs mixture-of-experts on {bench} ({setting})", loc="left")
+    ax.set_ylabel(f"{benchmark_label(bench)} (%), {setting}")
+    ax.set_title(f"Dense vs mixture-of-experts on {benchmark_label(bench)} ({setting})", loc="left")
     ax.legend(loc="lower right", fontsize=11)
     big = moe.sort_values("total_params_b").tail(6)
     plotting.label_points(ax, big["total_params_b"].tolist(), big["score"].tolist(),

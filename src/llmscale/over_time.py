@@ -9,7 +9,7 @@ import pandas as pd
 from . import trends
 from .io import read_table
 from .reconcile import PRECEDENCE
-from .settings import setting_label
+from .settings import benchmark_label, setting_label
 from .tables import MODELS, SCORES
 
 SIZES = {"total": "total_params_b", "active": "active_params_b"}
@@ -101,7 +101,7 @@ def draw_staircases(steps: pd.DataFrame, thresholds: dict[str, list[float]], cre
             ax.scatter(x, g["params_b"], color=colours[setting], s=18, zorder=3)
             if measure == "total" and setting == longest:
                 plotting.label_points(ax, x.tolist(), g["params_b"].tolist(), [plotting.short_label(m.split("/")[-1], 18) for m in g["model_id"]], fontsize=8)
-        ax.set_title(f"{bench.replace('_', '-').upper()} ≥ {thr:g}", fontsize=13, loc="left")
+        ax.set_title(f"{benchmark_label(bench)} ≥ {thr:g}", fontsize=13, loc="left")
         if not part.empty:
             ax.xaxis_date()
             ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=6))
@@ -126,7 +126,7 @@ def draw_halving(fits: pd.DataFrame, published: pd.DataFrame, credit: str):
     from . import plotting
 
     f = fits[fits["status"] == "fitted"].copy()
-    f["label"] = f["benchmark"].str.replace("_", "-").str.upper() + " ≥ " + f["threshold"].map("{:g}".format) + ", " + f["setting"] + " (" + f["measure"] + ")"
+    f["label"] = f["benchmark"].map(benchmark_label) + " ≥ " + f["threshold"].map("{:g}".format) + ", " + f["setting"] + " (" + f["measure"] + ")"
     fig, ax = plotting.new_figure()
     y = list(range(len(f)))
     ax.errorbar(f["halving_months"], y, xerr=[f["halving_months"] - f["low_90"], f["high_90"] - f["halving_months"]],

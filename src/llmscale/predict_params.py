@@ -19,7 +19,7 @@ import pandas as pd
 from . import fit
 from .io import read_table
 from .reconcile import PRECEDENCE
-from .settings import setting_label
+from .settings import benchmark_label, setting_label
 from .tables import MODELS, PRICES, SCORES
 
 # The numbers published in "Predicting LLM Parameters Using Benchmarks" (January 2026), as
@@ -163,9 +163,9 @@ def draw_actual_vs_predicted(points: pd.DataFrame, closed: pd.DataFrame, spec: f
                     fmt="^", ms=9, mfc="white", mec="black", ecolor="0.4", capsize=3, label="closed model: 90 % interval", zorder=5)
         plotting.label_points(ax, c["score"].tolist(), c["estimate_b"].tolist(), [plotting.short_label(n) for n in c["model_id"].str.split("/").str[-1]])
     plotting.params_axis(ax, "y")
-    ax.set_xlabel(f"{spec.benchmark} score (%), {spec.setting}")
+    ax.set_xlabel(f"{benchmark_label(spec.benchmark)} score (%), {spec.setting}")
     ax.set_ylabel("Total parameters (billions, log scale)")
-    ax.set_title(f"Total parameters predicted from {spec.benchmark} ({spec.setting})", loc="left")
+    ax.set_title(f"Total parameters predicted from {benchmark_label(spec.benchmark)} ({spec.setting})", loc="left")
     ax.legend(loc="upper left", fontsize=11)
     plotting.footer(fig, credit)
     return fig
