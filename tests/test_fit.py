@@ -324,3 +324,12 @@ def test_evaluate_gives_one_row_per_scheme():
     assert list(e["n"])[:2] == [240, 120] and 0 < list(e["n"])[2] < 120
     assert (e["r2"] > 0.9).all() and e["coverage"].between(0.8, 1).all()
     assert e.attrs["notes"]["time_split"]["status"].startswith("fitted")
+
+
+def test_closed_model_labels_drop_snapshot_dates_unless_ambiguous():
+    import pandas as pd
+
+    from llmscale.predict_params import closed_labels
+
+    ids = pd.Series(["openai/gpt-5-mini-2025-08-07", "openai/gpt-4o-2024-08-06", "openai/gpt-4o-2024-05-13", "x/o3"])
+    assert closed_labels(ids) == ["gpt-5-mini", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "o3"]

@@ -142,6 +142,17 @@ def beside_published(metrics: pd.DataFrame) -> pd.DataFrame:
 # --- figures ----------------------------------------------------------------------------------
 
 
+def closed_labels(model_ids: pd.Series) -> list[str]:
+    """Short point labels for closed models: the id's last part without a trailing snapshot
+    date ("gpt-5-mini-2025-08-07" -> "gpt-5-mini"), unless two ids would then read the same."""
+    from . import plotting
+
+    tail = model_ids.str.split("/").str[-1]
+    short = tail.str.replace(r"-\d{4}-\d{2}-\d{2}$", "", regex=True)
+    short = short.where(~short.duplicated(keep=False), tail)
+    return [plotting.short_label(n) for n in short]
+
+
 def draw_actual_vs_predicted(points: pd.DataFrame, closed: pd.DataFrame, spec: fit.Spec, credit: str):
     """The post's style: labelled models' actual size (circles) and out-of-fold prediction
     (triangles) against the score, coloured by the error; closed models' predictions as
@@ -161,7 +172,7 @@ def draw_actual_vs_predicted(points: pd.DataFrame, closed: pd.DataFrame, spec: f
     if len(c):
         ax.errorbar(c["score"], c["estimate_b"], yerr=[c["estimate_b"] - c["low_b"], c["high_b"] - c["estimate_b"]],
                     fmt="^", ms=9, mfc="white", mec="black", ecolor="0.4", capsize=3, label="closed model: 90 % interval", zorder=5)
-        plotting.label_points(ax, c["score"].tolist(), c["estimate_b"].tolist(), [plotting.short_label(n) for n in c["model_id"].str.split("/").str[-1]])
+        plotting.label_points(ax, c["score"].tolist(), c["estimate_b"].tolist(), closed_labels(c["model_id"]))
     plotting.params_axis(ax, "y")
     ax.set_xlabel(f"{benchmark_label(spec.benchmark)} score (%), {spec.setting}")
     ax.set_ylabel("Total parameters (billions, log scale)")
