@@ -185,3 +185,19 @@ def test_architecture_is_derived_only_from_an_active_count_below_the_total():
     assert out["architecture"].iloc[0] == "moe" and out["architecture"].iloc[3] == "dense"  # a stated one stands
     assert out["architecture"].iloc[[1, 2, 4]].isna().all()  # equal counts, or no active count: not derived
     assert out["architecture_ref"].iloc[0] == reconcile.DERIVED_MOE and out["architecture_ref"].iloc[3] == "src:1"
+
+
+def test_every_committed_processed_table_has_every_column_documented():
+    from pathlib import Path
+
+    from llmscale import dictionary
+
+    d = dictionary.dictionary()
+    documented = d.groupby("table")["column"].apply(set).to_dict()
+    processed = Path(__file__).resolve().parent.parent / "data" / "processed"
+    for path in sorted(processed.glob("*.csv")):
+        if path.name == "dictionary.csv":
+            continue
+        header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+        assert path.name in documented, f"{path.name} is not in the data dictionary"
+        assert set(header) == documented[path.name], f"{path.name}: {set(header) ^ documented[path.name]}"

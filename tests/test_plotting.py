@@ -15,12 +15,18 @@ def test_labels_sit_on_the_pixel_grid_and_arrows_point_at_the_data():
     texts = ax.texts
     assert len(texts) == len(xs)
     for t in texts:
-        px = ax.transData.transform(t.get_position()) / 0.01
-        assert np.allclose(px, np.round(px), atol=1e-6)
-    arrows = [p for p in ax.patches if hasattr(p, "patchA") and p.patchA in texts]
-    assert arrows, "near-coincident points should need at least one arrow"
-    for a in arrows:
-        i = texts.index(a.patchA)
-        (_, _), (bx, by) = a._posA_posB
-        assert (bx, by) == (xs[i], ys[i])
+        px = ax.transData.transform(t.get_position()) / plotting._GRID_PX
+        assert np.allclose(px - np.floor(px), plotting._GRID_OFFSET, atol=1e-6)
+    leaders = [line for line in ax.get_children() if hasattr(line, "label_index")]
+    assert leaders, "near-coincident points should need at least one leader line"
+    assert not [p for p in ax.patches if type(p).__name__ == "FancyArrowPatch"]  # adjustText's curves are gone
+    renderer = fig.canvas.get_renderer()
+    for line in leaders:
+        i = line.label_index
+        (x0, x1), (y0, y1) = line.get_xdata(), line.get_ydata()
+        assert (x1, y1) == (xs[i], ys[i])  # ends at the data point itself
+        start = ax.transData.transform((x0, y0))
+        assert not texts[i].get_window_extent(renderer).contains(*start)  # starts outside its label
+        grid = start / plotting._GRID_PX
+        assert np.allclose(grid - np.floor(grid), plotting._GRID_OFFSET, atol=1e-6)
     plotting.plt.close(fig)

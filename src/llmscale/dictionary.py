@@ -103,9 +103,78 @@ EXTRA = {
               ("licence", "", "its licence"), ("repo", "", "repository it was copied from"),
               ("commit", "", "commit it was copied at")],
     FRONTIER: [(c, "", d) for c, d in [
-        ("dataset", "which chart: as published, or Epoch"), ("model_id", "canonical id"), ("label", "point label"),
-        ("total_params_b", "billions; size as that dataset gives it"), ("mmlu", "points 0-100"),
+        ("dataset", "which chart: as published, Epoch, or '<benchmark> · <setting>' from our tables"),
+        ("model_id", "canonical id"), ("label", "point label"),
+        ("total_params_b", "billions; size as that dataset gives it"), ("score", "points 0-100, the dataset's benchmark"),
         ("size_class", "class by total params, edges a notebook parameter"), ("on_frontier", "no model in the class at most as large scores higher")]],
+}
+
+
+# Tables the analysis notebooks (03-08) write: no pandera schema (each notebook's own code
+# fixes their columns), so they are described here and a test checks every committed header.
+SPEC = ("spec", "", "the fit: benchmark | setting [+ covariates]; one OLS of log10 total params per spec")
+SETTING = ("setting", "", "the scores' setting: variant, shots, CoT (scores of different settings are never pooled)")
+ANALYSIS = {
+    "as_published_cjtrowbridge.csv": [
+        ("source_row", "", "row of the cjtrowbridge sheet (header = 1)"), ("source_name", "", "name as the sheet spells it"),
+        ("model_id", "", "canonical id"), ("total_params_b", "billions", "size as the sheet publishes it (before errata)"),
+        ("mmlu", "points 0-100", "MMLU as the sheet publishes it")],
+    "predict_metrics.csv": [
+        SPEC, ("benchmark", "", "benchmark id"), SETTING, ("covariates", "", "score alone, + log10_price, or + active_ratio"),
+        ("scheme", "", "repeated_kfold, leave_family_out or time_split"), ("n_models", "models", "labelled open models usable by the spec"),
+        ("n", "predictions", "held-out predictions scored (repeated K-fold counts each repeat)"),
+        ("r2", "", "out-of-sample R² of log10 total params (SST around the held-out truths' mean)"),
+        ("mae_log10", "log10 params", "mean absolute error"), ("rmse_log10", "log10 params", "root mean squared error"),
+        ("mae_b", "billions", "mean absolute error"), ("rmse_b", "billions", "root mean squared error"),
+        ("median_abs_error_b", "billions", "median absolute error"),
+        ("coverage", "share 0-1", "held-out truths inside their 90 % prediction interval")],
+    "predict_closed.csv": [
+        SPEC, ("benchmark", "", "benchmark id"), SETTING, ("covariates", "", "the spec's covariates"),
+        ("model_id", "", "closed model (no disclosed size)"), ("name", "", "its name"),
+        ("score", "points 0-100", "its score in the spec's setting"), ("estimate_b", "billions", "predicted total parameters"),
+        ("low_b", "billions", "90 % prediction interval, lower end"), ("high_b", "billions", "90 % prediction interval, upper end"),
+        ("extrapolated", "", "the score lies outside the range the fit was trained on"),
+        ("n_train", "models", "open models the fit was trained on"),
+        ("rumoured_total_params_b", "billions", "a rumoured size, shown for comparison, never used to fit"),
+        ("source", "", "source of the score"), ("source_row", "", "record of the score in its source")],
+    "predict_vs_published.csv": [
+        ("benchmark", "", "benchmark id"), ("covariates", "", "score alone, log10_price or active_ratio"),
+        ("published_r2", "", "the post's cross-validated R², where it gave one"), ("published_note", "", "what the post said"),
+        SETTING, ("n_models", "models", "models in our best spec of this kind"),
+        ("r2", "", "our repeated K-fold R²"), ("mae_b", "billions", "our mean absolute error"),
+        ("coverage", "share 0-1", "our 90 % interval coverage")],
+    "over_time_steps.csv": [
+        ("benchmark", "", "benchmark id"), SETTING, ("threshold", "points 0-100", "the score to clear"),
+        ("measure", "", "total or active parameters"), ("model_id", "", "the new smallest model to clear the threshold"),
+        ("release_date", "YYYY-MM-DD", "its cited release date"), ("params_b", "billions", "its size by this measure"),
+        ("value", "points 0-100", "its score"), ("previous_b", "billions", "the size of the step it replaced; blank for the first")],
+    "over_time_halving.csv": [
+        ("benchmark", "", "benchmark id"), SETTING, ("threshold", "points 0-100", "the score to clear"),
+        ("measure", "", "total or active parameters"), ("steps", "models", "steps in the staircase"),
+        ("halving_months", "months", "time for the smallest sufficient size to halve (OLS of log10 size on date)"),
+        ("low_90", "months", "bootstrap 90 % interval, lower end"), ("high_90", "months", "bootstrap 90 % interval, upper end"),
+        ("status", "", "fitted, or why not (too few steps, size not falling)")],
+    "dense_vs_moe.csv": [
+        ("benchmark", "", "benchmark id"), SETTING, ("measure", "", "size held equal: total or active parameters"),
+        ("n_dense", "models", "dense models"), ("n_moe", "models", "mixture-of-experts models"),
+        ("moe_minus_dense_points", "points", "fitted MoE - dense difference at equal size (OLS: score ~ log10 size + moe)"),
+        ("low", "points", "95 % confidence interval, lower end"), ("high", "points", "95 % confidence interval, upper end"),
+        ("p_value", "", "p-value of the difference"), ("slope_per_10x", "points", "score gain per tenfold size"),
+        ("r2", "", "in-sample R² of the fit")],
+    "non_embedding.csv": [
+        ("model_id", "", "canonical id"), ("average", "points 0-100", "the chart's single-harness average (named on its y axis)"),
+        ("source", "", "source of the scores"), ("source_row", "", "their records in the source, ';'-separated"),
+        ("name", "", "model name"), ("architecture", "", "dense or moe"), ("total_params_b", "billions", "total parameters"),
+        ("non_embedding_params_b", "billions", "total minus vocab x hidden (x2 when untied), from curated facts"),
+        ("vocab_size", "tokens", "embedding rows (curated)"), ("hidden_size", "", "model width (curated)"),
+        ("tied_embeddings", "", "input and output embeddings shared (curated)"),
+        ("beats_its_size", "", "among the models furthest above the fit"), ("residual", "points", "average minus the fit's value")],
+    "claims.csv": [
+        ("claim_id", "", "id in data/raw/curated/claims.yaml"), ("text", "", "the claim as published"),
+        ("made_in", "", "where it was made (URL or document)"),
+        ("verdict", "", "supported, contradicted, or not checkable (with our data)"),
+        ("reason", "", "the comparison made, with the values and the rows behind them"),
+        ("evidence", "", "the rows used, '<table>:<ref>' ';'-separated"), ("note", "", "the curator's note on the claim")],
 }
 
 
@@ -118,7 +187,7 @@ def dictionary() -> pd.DataFrame:
             unit, meaning = desc[col]
             rows.append({"table": table, "column": col, "type": str(c.dtype), "nullable": c.nullable,
                          "unit": unit, "meaning": meaning, "fed_by": feeds})
-    for table, cols in EXTRA.items():
+    for table, cols in {**EXTRA, **ANALYSIS}.items():
         for col, unit, meaning in cols:
             rows.append({"table": table, "column": col, "type": "", "nullable": True, "unit": unit, "meaning": meaning, "fed_by": ""})
     return pd.DataFrame(rows)

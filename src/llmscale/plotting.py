@@ -11,6 +11,7 @@ import numpy as np
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from adjustText import adjust_text  # noqa: E402
 
 from .io import atomic_write_bytes  # noqa: E402
@@ -100,21 +101,46 @@ def label_points(ax, xs, ys, labels, fontsize=10) -> None:
         _snap_labels(ax, texts, arrows, xs, ys)
 
 
-def _snap_labels(ax, texts, arrows, xs, ys, grid_px: float = 0.01) -> None:
-    """Put each label on a 0.01-pixel grid and point its arrow at the exact data point.
+_GRID_PX = 1 / 64  # FreeType's unit: glyph widths are multiples of it
+_GRID_OFFSET = 0.37  # of a grid step: keeps a snapped label (and its half-width) clear of pixel and subpixel edges
+
+
+def _snap(px: np.ndarray) -> np.ndarray:
+    return (np.floor(np.asarray(px, dtype=float) / _GRID_PX) + _GRID_OFFSET) * _GRID_PX
+
+
+def _snap_labels(ax, texts, arrows, xs, ys, gap_px: float = 3.0) -> None:
+    """Put each label on a fixed sub-pixel grid and replace its arrow by a straight leader line
+    from the label's edge to the exact data point.
 
     adjustText's floating-point work can differ in the last bits from run to run (numpy's
-    vectorised sums depend on memory alignment); the SVG hides that, but antialiased PNG
-    pixels do not. Snapping makes the PNG a function of the data alone."""
+    vectorised sums depend on memory alignment, which differs between kernel runs), and its
+    arrows are curves clipped to their label by tolerance tests that such bits can tip. The
+    SVG hides that, but the PNG's glyph placement and antialiasing round positions to
+    sub-pixels. Labels and line starts are put on a grid offset from those edges and lines are
+    two plain points, so that the PNG is a function of the data alone."""
     to_px, to_data = ax.transData, ax.transData.inverted()
     index = {id(t): i for i, t in enumerate(texts)}
     for t in texts:
-        px = np.round(np.asarray(to_px.transform(t.get_position()), dtype=float) / grid_px) * grid_px
-        t.set_position(tuple(float(v) for v in to_data.transform(px)))
+        t.set_position(tuple(float(v) for v in to_data.transform(_snap(to_px.transform(t.get_position())))))
+    renderer = ax.figure.canvas.get_renderer()
     for a in arrows:
         i = index.get(id(getattr(a, "patchA", None)))
-        if i is not None and hasattr(a, "set_positions"):
-            a.set_positions(texts[i].get_position(), (float(xs[i]), float(ys[i])))
+        if i is None or not hasattr(a, "set_positions"):
+            continue
+        target = (float(xs[i]), float(ys[i]))
+        box = texts[i].get_window_extent(renderer)
+        centre = np.array([(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2])
+        d = np.asarray(to_px.transform(target), dtype=float) - centre
+        reach = min(((box.width / 2 + gap_px) / abs(d[0])) if d[0] else np.inf,
+                    ((box.height / 2 + gap_px) / abs(d[1])) if d[1] else np.inf)
+        a.remove()  # adjustText's arrow: a curve clipped by bisection; replaced by a straight two-point line
+        if not np.isfinite(reach) or reach >= 1:  # the point is under its label: no line
+            continue
+        start = to_data.transform(_snap(centre + reach * d))
+        line = Line2D([float(start[0]), target[0]], [float(start[1]), target[1]], color="0.5", lw=0.6, zorder=1.5)
+        line.label_index = i
+        ax.add_artist(line)  # not add_line: a leader line must not move the axis limits
 
 
 def size_score_scatter(df, title, credit, x="total_params_b", y="score", hue="size_class", label="label",
