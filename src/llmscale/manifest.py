@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import DataError
+from .io import atomic_write_text
 
 MANIFEST = "MANIFEST.csv"
 COLUMNS = ["source", "file", "repo", "commit", "path", "sha256", "bytes", "licence", "credit", "retrieved", "refresh_url"]
@@ -33,6 +34,12 @@ def load(raw_dir) -> pd.DataFrame:
     if len(dup):
         raise DataError(path, int(dup.index[1]) + 2, "file", dup["file"].iloc[1], "each file listed once")
     return df
+
+
+def append(raw_dir, man: pd.DataFrame, rows: list[dict]) -> None:
+    """Write the manifest ``man`` with ``rows`` added, atomically."""
+    out = pd.concat([man, pd.DataFrame(rows)], ignore_index=True)[COLUMNS]
+    atomic_write_text(Path(raw_dir) / MANIFEST, out.to_csv(index=False, lineterminator="\n"))
 
 
 def verify(raw_dir, sources=None) -> pd.DataFrame:

@@ -26,6 +26,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -38,7 +39,6 @@ import yaml
 
 from . import manifest
 from .errors import DataError
-from .io import atomic_write_text
 
 
 class OfflineError(RuntimeError):
@@ -100,9 +100,8 @@ def refresh(raw_dir, date: str | None = None, sources=None, fetcher=fetch) -> pd
     if todo.empty:
         raise DataError(raw_dir / manifest.MANIFEST, None, "refresh_url", "", "at least one source with a refresh URL")
     targets = {s: raw_dir / f"{s}@{date}" for s in todo["source"].unique()}
-    for s, folder in targets.items():
-        if folder.exists():
-            raise DataError(folder, None, None, str(folder), "a new dated folder: a refresh never overwrites an earlier one")
+    for folder in targets.values():
+        _must_be_new(folder)
     with tempfile.TemporaryDirectory(dir=raw_dir) as tmp:
         tmp = Path(tmp)
         report, new_rows = [], []
@@ -121,9 +120,13 @@ def refresh(raw_dir, date: str | None = None, sources=None, fetcher=fetch) -> pd
             new_rows.append(row)
         for s in targets:  # everything fetched: now move into place
             shutil.move(str(tmp / f"{s}@{date}"), str(targets[s]))
-    out = pd.concat([man, pd.DataFrame(new_rows)], ignore_index=True)[manifest.COLUMNS]
-    atomic_write_text(raw_dir / manifest.MANIFEST, out.to_csv(index=False, lineterminator="\n"))
+    manifest.append(raw_dir, man, new_rows)
     return pd.DataFrame(report)
+
+
+def _must_be_new(folder: Path) -> None:
+    if folder.exists():
+        raise DataError(folder, None, None, str(folder), "a new dated folder: a refresh never overwrites an earlier one")
 
 
 AA_URL = "https://artificialanalysis.ai/api/v2/data/llms/models"
@@ -154,8 +157,7 @@ def refresh_aa(raw_dir, key: str | None, date: str | None = None, url: str = AA_
     raw_dir = Path(raw_dir)
     date = date or dt.date.today().isoformat()
     folder = raw_dir / f"{AA_SOURCE}@{date}"
-    if folder.exists():
-        raise DataError(folder, None, None, str(folder), "a new dated folder: a refresh never overwrites an earlier one")
+    _must_be_new(folder)
     data = fetcher(url, key)
     try:
         obj = json.loads(data.decode("utf-8"))
@@ -174,8 +176,7 @@ def refresh_aa(raw_dir, key: str | None, date: str | None = None, url: str = AA_
                    licence=AA_LICENCE, credit=AA_CREDIT, retrieved=date, refresh_url=url)
         folder.mkdir()
         shutil.move(str(dst), str(folder / "models.json"))
-    out = pd.concat([man, pd.DataFrame([row])], ignore_index=True)[manifest.COLUMNS]
-    atomic_write_text(raw_dir / manifest.MANIFEST, out.to_csv(index=False, lineterminator="\n"))
+    manifest.append(raw_dir, man, [row])
     return len(models)
 
 
@@ -194,8 +195,6 @@ def main(argv=None) -> int:
     summary["files"] = rep.groupby("source").size()
     summary["files_identical"] = rep.groupby("source")["identical"].sum()
     print(summary.to_string())
-    import os
-
     try:
         n = refresh_aa(a.raw, os.environ.get("AA_API_KEY"), a.date)
     except (OfflineError, DataError) as exc:

@@ -76,6 +76,17 @@ def params_b(value, unit: str) -> float:
     return pc.value_b
 
 
+def usd(value) -> float:
+    """A non-negative price in US dollars, written as a bare number."""
+    try:
+        price = float(str(value).strip())
+    except ValueError:
+        raise ValueError(f"unreadable price {value!r} (expected a number of US dollars)") from None
+    if not price >= 0:
+        raise ValueError(f"price {value!r} is not a non-negative number")
+    return price
+
+
 _RE_SCORE = re.compile(rf"^{_NUM}\s*(%?)(?:\s*\(.*\))?$")
 
 

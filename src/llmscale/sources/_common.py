@@ -75,6 +75,16 @@ def blank(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
 
 
+def json_text(value) -> str:
+    """A JSON or YAML value as the string cell an ingested table keeps (null -> "", booleans
+    as true/false)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def models_frame(records: list[dict]) -> pd.DataFrame:
     """The ``source_models`` rows of a reader; keys missing from a record are blank."""
     return pd.DataFrame(records, columns=MODEL_COLUMNS)

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..units import usd
 from ._common import blank, cell, models_frame, score_cell, scores_frame
 from .epoch_benchmarking_hub import locate, read_files, release_date, variant_from_words
 
@@ -118,17 +119,6 @@ def _once(scores: pd.DataFrame) -> pd.DataFrame:
     return first.reset_index(drop=True)
 
 
-def _usd(value) -> float:
-    """A non-negative price in US dollars, written as a bare number."""
-    try:
-        price = float(str(value).strip())
-    except ValueError:
-        raise ValueError(f"unreadable price {value!r} (expected a number of US dollars)") from None
-    if not price >= 0:
-        raise ValueError(f"price {value!r} is not a non-negative number")
-    return price
-
-
 def prices(rows, base) -> pd.DataFrame:
     """One row per record with a price: the blended USD per 1M tokens, as the file gives it."""
     out = []
@@ -140,7 +130,7 @@ def prices(rows, base) -> pd.DataFrame:
         who = "Artificial Analysis" if rel == AA else "Epoch AI"
         out.append({
             "source": KEY, "source_row": r["source_row"], "model_id": r["model_id"],
-            "usd_per_1m_blended": cell(file, row, PRICE, _usd, r[PRICE]),
+            "usd_per_1m_blended": cell(file, row, PRICE, usd, r[PRICE]),
             "price_from": None if rel == AA else release_date(file, row, "Release Date", r["Release Date"])[0],
             "note": f"{who} blended price{dated}",
         })

@@ -30,7 +30,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from ._common import blank, cell, models_frame, scores_frame
+from ..units import usd
+from ._common import blank, cell, json_text, models_frame, scores_frame
 
 KEY = "llm-prices"
 DATA = "data"
@@ -42,10 +43,6 @@ ORGS = {"amazon": "amazon", "anthropic": "anthropic", "deepseek": "deepseek-ai",
 COLUMNS = ["source", "source_row", NAME, "vendor", "id", "name", "input", "output", "input_cached", "from_date", "to_date"]
 PRICE_COLUMNS = ["source", "source_row", "model_id", "usd_per_1m_input", "usd_per_1m_output", "usd_per_1m_blended",
                  "price_from", "price_to", "note"]
-
-
-def _text(value) -> str:
-    return "" if value is None else str(value)
 
 
 def ingest(raw_dir) -> pd.DataFrame:
@@ -72,8 +69,8 @@ def ingest(raw_dir) -> pd.DataFrame:
                 if not isinstance(p, dict):
                     raise DataError(path, f"#models[{i}].price_history[{n - 1}]", "price_history", p, "a price period object")
                 rows.append({"source": KEY, "source_row": f"{rel}#models[{i}].price_history[{n - 1}]", NAME: f"{ORGS[vendor]}/{mid}",
-                             "vendor": vendor, "id": mid, "name": _text(m.get("name")),
-                             **{k: _text(p.get(k)) for k in ("input", "output", "input_cached", "from_date", "to_date")}})
+                             "vendor": vendor, "id": mid, "name": json_text(m.get("name")),
+                             **{k: json_text(p.get(k)) for k in ("input", "output", "input_cached", "from_date", "to_date")}})
     return pd.DataFrame(rows, columns=COLUMNS, dtype=str).fillna("")
 
 
@@ -87,23 +84,13 @@ def tidy(rows, base):
     return models_frame(models), scores_frame([])
 
 
-def _usd(value) -> float:
-    try:
-        price = float(str(value).strip())
-    except ValueError:
-        raise ValueError(f"unreadable price {value!r} (expected a number of US dollars)") from None
-    if not price >= 0:
-        raise ValueError(f"price {value!r} is not a non-negative number")
-    return price
-
-
 def prices(rows, base) -> pd.DataFrame:
     """Every price period: input, output and the 3:1 blended price per million tokens."""
     out = []
     for r in rows.to_dict("records"):
         file, where = Path(base) / r["source_row"].partition("#")[0], "#" + r["source_row"].partition("#")[2]
-        inp = cell(file, where, "input", _usd, r["input"])
-        outp = cell(file, where, "output", _usd, r["output"])
+        inp = cell(file, where, "input", usd, r["input"])
+        outp = cell(file, where, "output", usd, r["output"])
         out.append({
             "source": KEY, "source_row": r["source_row"], "model_id": r["model_id"],
             "usd_per_1m_input": inp, "usd_per_1m_output": outp, "usd_per_1m_blended": (3 * inp + outp) / 4,

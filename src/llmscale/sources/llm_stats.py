@@ -43,7 +43,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from ._common import blank, models_frame, params_cell, score_cell, scores_frame
+from ._common import blank, json_text, models_frame, params_cell, score_cell, scores_frame
 from .epoch_benchmarking_hub import release_date, variant_from_words
 
 KEY = "llm-stats"
@@ -71,14 +71,6 @@ _SHOTS = re.compile(r"(\d+)[- ]shot", re.I)
 _COT = re.compile(r"\bcot\b|chain[- ]of[- ]thought", re.I)
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def _load(path: Path, kind: type):
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -103,11 +95,11 @@ def ingest(raw_dir) -> pd.DataFrame:
         raise DataError(orgs, None, None, None, "the folder of LLM-Stats models (see data/raw/MANIFEST.csv)")
     rows = []
     found = [(p, _load(p, dict)) for p in sorted(orgs.glob("*/models/*/model.json"))]
-    links = pd.Series([_text(m.get("source_weights_link")) for _, m in found])
+    links = pd.Series([json_text(m.get("source_weights_link")) for _, m in found])
     shared = set(links[links.duplicated() & (links != "")])
     for model_json, m in found:
         rel = model_json.relative_to(base / "data").as_posix()
-        info = {k: _text(_field(model_json, m.get("model_id"), m, k)) for k in MODEL_FIELDS}
+        info = {k: json_text(_field(model_json, m.get("model_id"), m, k)) for k in MODEL_FIELDS}
         info["llm_stats_id"] = info.pop("model_id")
         hf = _HF.match(info["source_weights_link"])
         org = ORGS.get(info["organization_id"], info["organization_id"])
@@ -120,7 +112,7 @@ def ingest(raw_dir) -> pd.DataFrame:
         for i, b in enumerate(_load(bench_json, list)):
             if not isinstance(b, dict):
                 raise DataError(bench_json, f"#[{i}]", None, b, "a score record (a JSON object)")
-            s = {k: _text(_field(bench_json, f"#[{i}]", b, k)) for k in SCORE_FIELDS}
+            s = {k: json_text(_field(bench_json, f"#[{i}]", b, k)) for k in SCORE_FIELDS}
             if b.get("model_id") != m["model_id"]:
                 raise DataError(bench_json, f"#[{i}]", "model_id", b.get("model_id"), f"the folder's model {m['model_id']!r}")
             rows.append({"source": KEY, "source_row": f"{brel}#[{i}]", "record": "score", NAME: name, **info, **s})

@@ -40,7 +40,7 @@ import pandas as pd
 import yaml
 
 from ..errors import DataError
-from ._common import blank, models_frame, params_cell, score_cell, scores_frame
+from ._common import blank, json_text, models_frame, params_cell, score_cell, scores_frame
 from .epoch_benchmarking_hub import release_date
 
 KEY = "swallow"
@@ -76,14 +76,6 @@ def _yaml(path: Path):
         raise DataError(path, f"line {mark.line + 1}" if mark else None, None, str(exc).splitlines()[0], "valid YAML") from None
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def _repo(model_id: str, url: str) -> str:
     if "/" in model_id:
         return model_id
@@ -105,7 +97,7 @@ def ingest(raw_dir) -> pd.DataFrame:
         missing = [k for k in MODEL_FIELDS if k not in m]
         if missing:
             raise DataError(path, f"#{m['id']}", missing[0], None, f"the field {missing[0]!r}")
-        info = {k: _text(m[k]) for k in MODEL_FIELDS}
+        info = {k: json_text(m[k]) for k in MODEL_FIELDS}
         info["swallow_model_id"] = info.pop("model_id")
         base = {"source": KEY, NAME: _repo(info["swallow_model_id"], info["url"]), **info}
         rows.append({**base, "source_row": rec, "record": "model"})
@@ -118,7 +110,7 @@ def ingest(raw_dir) -> pd.DataFrame:
                 raise DataError(path, f"#{m['id']}", f"results.{group}", scores, "a mapping of task to score")
             for task, value in scores.items():
                 rows.append({**base, "source_row": f"{rec}/{group}/{task}", "record": "score",
-                             "group": group, "task": str(task), "score": _text(value)})
+                             "group": group, "task": str(task), "score": json_text(value)})
     return pd.DataFrame(rows, columns=COLUMNS, dtype=str).fillna("")
 
 
