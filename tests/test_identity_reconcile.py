@@ -201,3 +201,14 @@ def test_every_committed_processed_table_has_every_column_documented():
         header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
         assert path.name in documented, f"{path.name} is not in the data dictionary"
         assert set(header) == documented[path.name], f"{path.name}: {set(header) ^ documented[path.name]}"
+
+
+def test_source_lists_sorted_distinct_and_zero_for_curated_only():
+    sm = pd.DataFrame({
+        "model_id": ["a/x", "a/x", "a/x", "b/y", "c/z", "c/z"],
+        "source": ["swallow", "obsscaling", "swallow", "reported-scores", "obsscaling", "obsscaling"],
+    })
+    joined, n = reconcile.source_lists(sm, pd.Index(["a/x", "b/y", "c/z", "d/curated-only"]))
+    assert joined.tolist()[:3] == ["obsscaling;swallow", "reported-scores", "obsscaling"]
+    assert pd.isna(joined["d/curated-only"])
+    assert n.tolist() == [2, 1, 1, 0]

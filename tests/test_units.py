@@ -101,3 +101,49 @@ def test_benchmark_label():
 
     assert [benchmark_label(b) for b in ("mmlu_pro", "gpqa_diamond", "mmlu", "tau_bench_airline")] == [
         "MMLU-Pro", "GPQA Diamond", "MMLU", "TAU-BENCH-AIRLINE"]
+
+
+def test_write_table_floats_match_pandas_float_format(tmp_path):
+    """Floats are formatted once per distinct value, with the same text pandas' own
+    ``float_format`` gives: NaN blank, negative zero, exponents, nullable floats."""
+    from llmscale.io import FLOAT_FORMAT, write_table
+
+    values = [0.1 + 0.2, 1e-7, 123456789.0, -0.0, 0.0, float("nan"), 1 / 3, 1e21, 57.41, 57.41, -2.5]
+    df = pd.DataFrame({
+        "name": [f"m{i}" for i in range(len(values))], "x": values,
+        "y": pd.array([v if i % 3 else None for i, v in enumerate(values)], dtype="Float64"),
+        "n": pd.array([i if i % 4 else None for i in range(len(values))], dtype="Int64"),
+        "b": [i % 2 == 0 for i in range(len(values))],
+    })
+    ours = write_table(df, tmp_path / "t.csv").read_bytes()
+    theirs = df.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n").encode()
+    assert ours == theirs
+    assert b"-0," in ours and b"1e-07" in ours and b"1.23457e+08" in ours
+
+
+def test_write_table_keeps_the_old_file_when_writing_fails(tmp_path):
+    from llmscale.io import write_table
+
+    path = write_table(pd.DataFrame({"a": [1.5]}), tmp_path / "t.csv")
+    before = path.read_bytes()
+
+    class Unprintable:
+        def __str__(self):
+            raise RuntimeError("cannot be written")
+
+    with pytest.raises(RuntimeError, match="cannot be written"):
+        write_table(pd.DataFrame({"a": [Unprintable()] * 3}), path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]  # no temporary file left behind
+
+
+def test_records_are_to_dict_records():
+    from llmscale.sources._common import records
+
+    df = pd.DataFrame({"a": ["x", "", "z"], "b": pd.array([1, 2, 3], dtype="int64"), "c": [1.5, float("nan"), 2.0]})
+    ours, theirs = records(df), df.to_dict("records")
+    assert [list(r) for r in ours] == [list(r) for r in theirs]
+    for r, t in zip(ours, theirs):
+        assert r.keys() == t.keys()
+        assert all(type(r[k]) is type(t[k]) for k in r)
+        assert all(r[k] == t[k] or (r[k] != r[k] and t[k] != t[k]) for k in r)

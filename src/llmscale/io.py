@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -44,32 +45,56 @@ def sort_rows(df: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return df.iloc[order]
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
+@contextmanager
+def _atomic(path: str | os.PathLike, mode: str = "wb", **kwargs):
+    """A handle on a temporary file in ``path``'s folder, renamed to ``path`` once the block
+    ends without an error (and removed if it raises): readers see the old file or the new."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            yield fh
         os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
+    with _atomic(path) as fh:
+        fh.write(data)
+    return Path(path)
 
 
 def atomic_write_text(path, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def format_floats(values: pd.Series) -> pd.Series:
+    """A float column as the text :data:`FLOAT_FORMAT` gives each value, blank for NaN.
+
+    Each distinct value is formatted once (a long table repeats few distinct numbers); values
+    are told apart by their bits, so that ``-0.0`` keeps its sign."""
+    x = values.to_numpy(dtype=float, na_value=np.nan)
+    codes, uniques = pd.factorize(x.view(np.int64))
+    text = np.array([FLOAT_FORMAT % v for v in uniques.view(np.float64)], dtype=object)[codes]
+    text[np.isnan(x)] = ""
+    return pd.Series(text, index=values.index, dtype=object)
+
+
 def write_table(df: pd.DataFrame, path, sort_by: list[str] | None = None) -> Path:
     """Write a CSV atomically with sorted rows, a fixed float format and ``\\n`` line ends."""
     if sort_by:
         df = sort_rows(df, sort_by)
-    text = df.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
-    return atomic_write_text(path, text)
+    floats = [c for c, t in df.dtypes.items() if t.kind == "f"]
+    if floats:
+        df = df.assign(**{c: format_floats(df[c]) for c in floats})
+    with _atomic(path, "w", encoding="utf-8", newline="") as fh:
+        df.to_csv(fh, index=False, lineterminator="\n")
+    return Path(path)
 
 
 def read_table(path, **kwargs) -> pd.DataFrame:

@@ -162,9 +162,7 @@ def reconcile(source_models: pd.DataFrame, facts: pd.DataFrame) -> tuple[pd.Data
     names = source_models.assign(rank=source_models["source"].map(_rank)).sort_values(["rank", "source_row"])
     models.insert(0, "name", names.drop_duplicates("model_id").set_index("model_id")["source_name"])
     models["name"] = models["name"].fillna(pd.Series(models.index.str.split("/").str[-1], index=models.index))
-    models["sources"] = source_models.groupby("model_id")["source"].agg(lambda s: ";".join(sorted(set(s))))
-    models["n_sources"] = source_models.groupby("model_id")["source"].nunique()
-    models["n_sources"] = models["n_sources"].fillna(0).astype(int)
+    models["sources"], models["n_sources"] = source_lists(source_models, models.index)
     models["non_embedding_params_b"] = non_embedding_params_b(models)
     models = withhold_closed_sizes(models, cand)
     models = derive_architecture(models)
@@ -190,6 +188,19 @@ def reconcile(source_models: pd.DataFrame, facts: pd.DataFrame) -> tuple[pd.Data
         "ref_used": pairs["ref_used"], "value_other": pairs["value"], "ref_other": pairs["ref"], "reason": reasons,
     })
     return models, conflicts[CONFLICT_COLUMNS].reset_index(drop=True)
+
+
+def source_lists(source_models: pd.DataFrame, ids: pd.Index) -> tuple[pd.Series, pd.Series]:
+    """Each model's sources, sorted and joined with ``;``, and how many there are.
+
+    One pass over the distinct (model, source) pairs: most models have one source, and only
+    the others are joined group by group."""
+    pairs = source_models[["model_id", "source"]].drop_duplicates().sort_values(["model_id", "source"], kind="mergesort")
+    n = pairs.groupby("model_id", sort=False).size()
+    single = pairs[pairs["model_id"].map(n) == 1].set_index("model_id")["source"]
+    multi = pairs[pairs["model_id"].map(n) > 1].groupby("model_id", sort=False)["source"].agg(";".join)
+    joined = pd.concat([single, multi]).reindex(ids)
+    return joined, n.reindex(ids).fillna(0).astype(int)
 
 
 CONFLICT_COLUMNS = ["model_id", "kind", "item", "value_used", "ref_used", "value_other", "ref_other", "reason"]

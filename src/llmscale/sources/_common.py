@@ -55,6 +55,13 @@ def ingest_single_csv(raw_dir, key: str, rel: str, columns: list[str]) -> pd.Dat
     return df
 
 
+def records(rows: pd.DataFrame) -> list[dict]:
+    """The rows as dicts of plain Python values, like ``to_dict("records")`` but built column by
+    column (each column converted once, not each cell)."""
+    cols = list(rows.columns)
+    return [dict(zip(cols, values)) for values in zip(*(rows[c].tolist() for c in cols))]
+
+
 def cell(file, row, column, func, value, *args):
     """Apply a unit parser to one cell, turning its ValueError into a located DataError."""
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._common import blank, ingest_single_csv, models_frame, params_cell, score_cell, scores_frame
+from ._common import blank, ingest_single_csv, models_frame, params_cell, records, score_cell, scores_frame
 
 KEY = "cjtrowbridge"
 FILES = ("ai/mmlu-params/data.csv",)
@@ -24,7 +24,7 @@ def ingest(raw_dir):
 def tidy(rows, base):
     file = Path(base) / FILES[0]
     models, scores = [], []
-    for r in rows.to_dict("records"):
+    for r in records(rows):
         row = r["source_row"]
         models.append(
             {

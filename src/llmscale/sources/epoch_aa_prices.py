@@ -38,7 +38,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..units import usd
-from ._common import blank, cell, models_frame, score_cell, scores_frame
+from ._common import blank, cell, models_frame, records, score_cell, scores_frame
 from .epoch_benchmarking_hub import locate, read_files, release_date, variant_from_words
 
 KEY = "epoch-aa-prices"
@@ -98,7 +98,7 @@ def _scores(r, rel, file, row) -> list[dict]:
 
 def tidy(rows, base):
     models, scores = [], []
-    for r in rows.to_dict("records"):
+    for r in records(rows):
         rel, file, row = locate(base, r["source_row"], FILES)
         models.append(_model(r, rel, file, row))
         scores.extend(_scores(r, rel, file, row))
@@ -122,7 +122,7 @@ def _once(scores: pd.DataFrame) -> pd.DataFrame:
 def prices(rows, base) -> pd.DataFrame:
     """One row per record with a price: the blended USD per 1M tokens, as the file gives it."""
     out = []
-    for r in rows.to_dict("records"):
+    for r in records(rows):
         if blank(r[PRICE]):
             continue
         rel, file, row = locate(base, r["source_row"], FILES)

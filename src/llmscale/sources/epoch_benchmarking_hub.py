@@ -54,7 +54,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from ._common import blank, models_frame, read_csv_strings, score_cell, scores_frame
+from ._common import blank, models_frame, read_csv_strings, records, score_cell, scores_frame
 
 KEY = "epoch-benchmarking-hub"
 MMLU = "data/external_benchmark_mmlu.csv"
@@ -244,7 +244,7 @@ def _score(r, file, row) -> dict:
 
 def tidy(rows, base):
     models, scores = [], []
-    for r in rows.to_dict("records"):
+    for r in records(rows):
         _, file, row = locate(base, r["source_row"], (MMLU,))
         models.append(_model(r, base))
         if blank(r["EM"]):

@@ -30,7 +30,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import DataError
-from ._common import blank, ingest_single_csv, models_frame, params_cell, scores_frame
+from ._common import blank, ingest_single_csv, models_frame, params_cell, records, scores_frame
 from .epoch_benchmarking_hub import release_date
 
 KEY = "epoch-notable-models"
@@ -100,5 +100,5 @@ def _model(r, file) -> dict:
 
 def tidy(rows, base):
     file = Path(base) / FILES[0]
-    models = [_model(r, file) for r in rows.to_dict("records")]
+    models = [_model(r, file) for r in records(rows)]
     return models_frame(models), scores_frame([])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._common import blank, ingest_single_csv, models_frame, params_cell, score_cell, scores_frame
+from ._common import blank, ingest_single_csv, models_frame, params_cell, records, score_cell, scores_frame
 from ..errors import DataError
 
 KEY = "epoch-open-model-trends"
@@ -26,7 +26,7 @@ def ingest(raw_dir):
 def tidy(rows, base):
     file = Path(base) / FILES[0]
     models, scores = [], []
-    for r in rows.to_dict("records"):
+    for r in records(rows):
         row = r["source_row"]
         weights = r["Open/Closed"].strip().lower()
         if weights not in _WEIGHTS:

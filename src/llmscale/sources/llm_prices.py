@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..units import usd
-from ._common import blank, cell, json_text, models_frame, scores_frame
+from ._common import blank, cell, json_text, models_frame, records, scores_frame
 
 KEY = "llm-prices"
 DATA = "data"
@@ -80,14 +80,14 @@ def tidy(rows, base):
         "source": KEY, "source_row": r["source_row"], "source_name": r[NAME], "model_id": r["model_id"],
         "weights": "unknown", "release_date": None, "total_params_b": math.nan, "active_params_b": math.nan,
         "architecture": None, "params_note": None,
-    } for r in first.to_dict("records")]
+    } for r in records(first)]
     return models_frame(models), scores_frame([])
 
 
 def prices(rows, base) -> pd.DataFrame:
     """Every price period: input, output and the 3:1 blended price per million tokens."""
     out = []
-    for r in rows.to_dict("records"):
+    for r in records(rows):
         file, where = Path(base) / r["source_row"].partition("#")[0], "#" + r["source_row"].partition("#")[2]
         inp = cell(file, where, "input", usd, r["input"])
         outp = cell(file, where, "output", usd, r["output"])

@@ -43,7 +43,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from ._common import blank, json_text, models_frame, params_cell, score_cell, scores_frame
+from ._common import blank, json_text, models_frame, params_cell, records, score_cell, scores_frame
 from .epoch_benchmarking_hub import release_date, variant_from_words
 
 KEY = "llm-stats"
@@ -174,6 +174,6 @@ def _score(r, base) -> dict | None:
 
 def tidy(rows, base):
     base = Path(base)
-    models = [_model(r, base) for r in rows[rows["record"] == "model"].to_dict("records")]
-    scores = [s for r in rows[rows["record"] == "score"].to_dict("records") if (s := _score(r, base)) is not None]
+    models = [_model(r, base) for r in records(rows[rows["record"] == "model"])]
+    scores = [s for r in records(rows[rows["record"] == "score"]) if (s := _score(r, base)) is not None]
     return models_frame(models), scores_frame(scores)

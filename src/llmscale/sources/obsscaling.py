@@ -46,7 +46,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from ._common import blank, models_frame, params_cell, read_csv_strings, score_cell, scores_frame
+from ._common import blank, models_frame, params_cell, read_csv_strings, records, score_cell, scores_frame
 
 KEY = "obsscaling"
 BASE = "eval_results/base_llm_benchmark_eval.csv"
@@ -169,7 +169,7 @@ def _scores(r, file, row, rel) -> list[dict]:
 
 def tidy(rows, base):
     models, scores = [], []
-    for r in rows.to_dict("records"):
+    for r in records(rows):
         rel, file, row = _where(base, r["source_row"])
         models.append(_model(r, file, row, rel))
         scores.extend(_scores(r, file, row, rel))

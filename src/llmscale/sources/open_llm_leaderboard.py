@@ -47,7 +47,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from ._common import blank, ingest_single_csv, models_frame, params_cell, score_cell, scores_frame
+from ._common import blank, ingest_single_csv, models_frame, params_cell, records, score_cell, scores_frame
 from .obsscaling import moe_by_name
 
 KEY = "open-llm-leaderboard"
@@ -158,7 +158,7 @@ def _scores(file, row, r) -> list[dict]:
 def tidy(rows, base):
     file = Path(base) / FILES[0]
     models, scores = [], []
-    for r in rows.to_dict("records"):
+    for r in records(rows):
         row = r["source_row"]
         models.append(_model(file, row, r))
         scores.extend(_scores(file, row, r))

@@ -57,7 +57,7 @@ import re
 import pandas as pd
 
 from ..errors import DataError
-from ._common import blank, models_frame, params_cell, score_cell, scores_frame
+from ._common import blank, models_frame, params_cell, records, score_cell, scores_frame
 from .epoch_benchmarking_hub import locate, read_files, release_date, variant_from_words
 
 KEY = "reported-scores"
@@ -170,7 +170,7 @@ def _scores(r, file, row) -> list[dict]:
 
 def tidy(rows, base):
     models, scores = [], []
-    for r in rows.to_dict("records"):
+    for r in records(rows):
         rel, file, row = locate(base, r["source_row"], FILES)
         models.append(_model(r, rel, file, row))
         scores.extend(_scores(r, file, row))

@@ -40,7 +40,7 @@ import pandas as pd
 import yaml
 
 from ..errors import DataError
-from ._common import blank, json_text, models_frame, params_cell, score_cell, scores_frame
+from ._common import blank, json_text, models_frame, params_cell, records, score_cell, scores_frame
 from .epoch_benchmarking_hub import release_date
 
 KEY = "swallow"
@@ -178,6 +178,6 @@ def _score(r, file, setting) -> dict | None:
 def tidy(rows, base):
     file = Path(base) / MODELS
     setting = settings(base)
-    models = [_model(r, file) for r in rows[rows["record"] == "model"].to_dict("records")]
-    scores = [s for r in rows[rows["record"] == "score"].to_dict("records") if (s := _score(r, file, setting))]
+    models = [_model(r, file) for r in records(rows[rows["record"] == "model"])]
+    scores = [s for r in records(rows[rows["record"] == "score"]) if (s := _score(r, file, setting))]
     return models_frame(models), scores_frame(scores)
