@@ -155,7 +155,7 @@ def main() -> None:
     print(f"ingest + clean at 100x rows / 1x, as make data runs it = {hundred['notebooks'] / one['notebooks']:.2f}x "
           f"(target: under 10x); the bare calls alone = {hundred['calls'] / one['calls']:.2f}x")
     per = [f"{r['calls'] / r['rows'] * 1e6:.0f} us" for r in (one, ten, hundred)]
-    print(f"bare calls per input row at 1x / 10x / 100x: {' / '.join(per)} (flat or falling: no step grows faster than the rows)")
+    print(f"bare calls per input row at 1x / 10x / 100x: {' / '.join(per)}")
     print("no-op target: under 0.5 s; fresh bootstrap target: under 30 s")
 
 
