@@ -333,3 +333,39 @@ def test_closed_model_labels_drop_snapshot_dates_unless_ambiguous():
 
     ids = pd.Series(["openai/gpt-5-mini-2025-08-07", "openai/gpt-4o-2024-08-06", "openai/gpt-4o-2024-05-13", "x/o3"])
     assert closed_labels(ids) == ["gpt-5-mini", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "o3"]
+
+
+def test_closed_models_are_named_above_their_intervals_inside_the_axes():
+    """In the prediction chart every closed model's name stands upright just above the top of
+    its interval, and the y axis is tall enough to show it whole."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from llmscale.predict_params import draw_actual_vs_predicted
+
+    rng = np.random.default_rng(0)
+    score = np.linspace(20, 80, 30)
+    truth = 0.03 * score + rng.normal(0, 0.3, score.size)
+    points = pd.DataFrame({"score": score, "truth_log10": truth, "pred_log10": 0.03 * score})
+    spec = fit.Spec("mmlu_pro", "instruct, 0-shot, CoT")
+    closed = pd.DataFrame({
+        "spec": spec.name, "model_id": ["openai/gpt-5-2025-08-07", "openai/o3", "x/model-c"],
+        "score": [85.0, 86.0, 60.0], "estimate_b": [60.0, 70.0, 20.0], "low_b": [10.0, 12.0, 3.0], "high_b": [300.0, 400.0, 150.0],
+    })
+    fig = draw_actual_vs_predicted(points, closed, spec, "test credit")
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    axes_box = ax.get_window_extent(renderer)
+    texts = {t.get_text(): t for t in ax.texts}
+    for name, x, top in zip(["gpt-5", "o3", "model-c"], closed["score"], closed["high_b"]):
+        t = texts[name]
+        assert t.get_rotation() == 90
+        box = t.get_window_extent(renderer)
+        cap = ax.transData.transform((x, top))
+        assert box.y0 > cap[1]  # above the whisker's top
+        assert box.x0 < cap[0] < box.x1  # centred on it
+        assert box.y1 <= axes_box.y1  # not cut off by the axes
+    plt.close(fig)

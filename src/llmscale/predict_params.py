@@ -172,8 +172,14 @@ def draw_actual_vs_predicted(points: pd.DataFrame, closed: pd.DataFrame, spec: f
     if len(c):
         ax.errorbar(c["score"], c["estimate_b"], yerr=[c["estimate_b"] - c["low_b"], c["high_b"] - c["estimate_b"]],
                     fmt="^", ms=9, mfc="white", mec="black", ecolor="0.4", capsize=3, label="closed model: 90 % interval", zorder=5)
-        plotting.label_points(ax, c["score"].tolist(), c["estimate_b"].tolist(), closed_labels(c["model_id"]))
     plotting.params_axis(ax, "y")
+    if len(c):
+        # each closed model named above its interval, upright, clear of the open models' markers
+        for x, top, name in zip(c["score"], c["high_b"], closed_labels(c["model_id"])):
+            ax.annotate(name, (x, top), xytext=(0, 5), textcoords="offset points", rotation=90,
+                        ha="center", va="bottom", fontsize=10)
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(lo, max(hi, float(c["high_b"].max()) * 10))
     ax.set_xlabel(f"{benchmark_label(spec.benchmark)} score (%), {spec.setting}")
     ax.set_ylabel("Total parameters (billions, log scale)")
     ax.set_title(f"Total parameters predicted from {benchmark_label(spec.benchmark)} ({spec.setting})", loc="left")
