@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import DataError
-from .io import atomic_write_text
+from .io import write_table
 
 MANIFEST = "MANIFEST.csv"
 COLUMNS = ["source", "file", "repo", "commit", "path", "sha256", "bytes", "licence", "credit", "retrieved", "refresh_url"]
@@ -38,8 +38,7 @@ def load(raw_dir) -> pd.DataFrame:
 
 def append(raw_dir, man: pd.DataFrame, rows: list[dict]) -> None:
     """Write the manifest ``man`` with ``rows`` added, atomically."""
-    out = pd.concat([man, pd.DataFrame(rows)], ignore_index=True)[COLUMNS]
-    atomic_write_text(Path(raw_dir) / MANIFEST, out.to_csv(index=False, lineterminator="\n"))
+    write_table(pd.concat([man, pd.DataFrame(rows)], ignore_index=True)[COLUMNS], Path(raw_dir) / MANIFEST)
 
 
 def verify(raw_dir, sources=None) -> pd.DataFrame:

@@ -34,7 +34,7 @@ def points(processed_dir, average: str, variant: str = "base") -> pd.DataFrame:
         bench = [b.strip() for b in names.split(",") if b.strip()]
         s = scores[(scores["source"] == source) & scores["benchmark"].isin(bench) & (scores["variant"] == variant)]
         s = s.sort_values(["model_id", "benchmark", "source_row"]).drop_duplicates(["model_id", "benchmark"])
-        s = s.groupby("model_id").filter(lambda g: len(g) == len(bench))
+        s = s[s.groupby("model_id")["benchmark"].transform("size") == len(bench)]
         s = s.groupby("model_id", as_index=False).agg(
             value=("value", "mean"), source=("source", "first"), source_row=("source_row", lambda r: ";".join(r)))
     else:

@@ -169,11 +169,10 @@ def draw_actual_vs_predicted(points: pd.DataFrame, closed: pd.DataFrame, spec: f
                     vmin=-lim, vmax=lim, label="predicted, held out (5-fold)", zorder=4, edgecolor="0.2", lw=0.3)
     fig.colorbar(sc, ax=ax, label="prediction error (log10; >0 = too large)", pad=0.01)
     c = closed[closed["spec"] == spec.name]
+    plotting.params_axis(ax, "y")
     if len(c):
         ax.errorbar(c["score"], c["estimate_b"], yerr=[c["estimate_b"] - c["low_b"], c["high_b"] - c["estimate_b"]],
                     fmt="^", ms=9, mfc="white", mec="black", ecolor="0.4", capsize=3, label="closed model: 90 % interval", zorder=5)
-    plotting.params_axis(ax, "y")
-    if len(c):
         # each closed model named above its interval, upright, clear of the open models' markers
         for x, top, name in zip(c["score"], c["high_b"], closed_labels(c["model_id"])):
             ax.annotate(name, (x, top), xytext=(0, 5), textcoords="offset points", rotation=90,

@@ -45,11 +45,15 @@ class OfflineError(RuntimeError):
     """The live sources could not be reached; nothing was written."""
 
 
-def fetch(url: str, timeout: float = 30.0) -> bytes:
+def fetch(url: str, timeout: float = 30.0, headers: dict | None = None, refused: str | None = None) -> bytes:
+    """The body at ``url``. Unreachable, it raises :class:`OfflineError`; given ``refused`` (a
+    hint for the user), an HTTP error answer is reported as a refusal with that hint."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as r:  # noqa: S310 (URLs come from the manifest)
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=timeout) as r:  # noqa: S310
             return r.read()
     except (urllib.error.URLError, OSError) as exc:
+        if refused is not None and isinstance(exc, urllib.error.HTTPError):
+            raise OfflineError(f"{url} refused the request ({exc.code} {exc.reason}): {refused}; nothing was written") from None
         reason = getattr(exc, "reason", exc)
         raise OfflineError(f"make refresh needs the network: could not fetch {url} ({reason}); nothing was written") from None
 
@@ -136,16 +140,7 @@ AA_LICENCE = "Artificial Analysis free API terms: attribution to https://artific
 
 
 def fetch_with_key(url: str, key: str, timeout: float = 30.0) -> bytes:
-    req = urllib.request.Request(url, headers={"x-api-key": key, "Accept": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:  # noqa: S310 (a fixed https URL)
-            return r.read()
-    except urllib.error.HTTPError as exc:
-        raise OfflineError(f"Artificial Analysis refused the request ({exc.code} {exc.reason}): check AA_API_KEY; "
-                           "nothing was written") from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise OfflineError(f"make refresh needs the network: could not fetch {url} ({reason}); nothing was written") from None
+    return fetch(url, timeout, headers={"x-api-key": key, "Accept": "application/json"}, refused="check AA_API_KEY")
 
 
 def refresh_aa(raw_dir, key: str | None, date: str | None = None, url: str = AA_URL, fetcher=fetch_with_key) -> int:
