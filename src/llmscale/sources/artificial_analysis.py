@@ -44,7 +44,7 @@ How each field is read:
   snapshot's value (AA re-based it in June 2026: values are never pooled across dates);
   ``_is_estimated`` goes in the note. Every other benchmark is kept once per (model, benchmark,
   reasoning): the newest snapshot's value, its note naming the older snapshots that have it and
-  whether their value differs. AA's coding, math and agentic indexes (composites re-based with
+  whether their value differs (by more than the 04-09 file's rounding to 3 decimals, or not). AA's coding, math and agentic indexes (composites re-based with
   the Intelligence Index) and the speed measurements are not read.
 - ``total_params_b`` / ``active_params_b`` from ``capabilities`` (AA's own conventions, see the
   sources README: DeepSeek V3.1 685 with the MTP module, Kimi K2 1000); ``architecture`` moe
@@ -99,6 +99,7 @@ NOT_READ = {
     "aa_omniscience_non_hallucination",
 }
 ESTIMATED = "artificial_analysis_intelligence_index_is_estimated"
+ROUNDED = 0.05  # points: the 04-09 file rounds fractions to 3 decimals
 EVAL = "eval."
 INFO = ["snapshot", "aa_id", "slug", "name", "short_name", "release_date", "reasoning_model", "deprecated",
         "creator", "creator_slug", "country", "is_open_weights", "huggingface_url", "joined_from",
@@ -235,7 +236,9 @@ def reasoning(name: str, flag: str) -> str | None:
 
 
 def _check_identity(r, file, row) -> None:
-    if r["id_basis"] not in ("alias", "hf_id"):
+    """Every row's id comes from an alias or a repository, never from a guess (rows given an id
+    some other way, without ``id_basis``, are taken as they are)."""
+    if r.get("id_basis", "alias") not in ("alias", "hf_id"):
         raise DataError(file, row, "slug", r["slug"],
                         f"a slug listed for {KEY} in data/raw/curated/aliases.csv, or a Hugging Face URL (a renamed or new AA model?)")
 
@@ -314,7 +317,9 @@ def newest(scores: pd.DataFrame) -> pd.DataFrame:
             new = float(values.iloc[0]) if len(values) else float("nan")
             parts = []
             for snap, v in zip(grp["_snapshot"], grp["value"]):
-                parts.append(f"{snap} same" if abs(v - new) < 1e-9 else f"{snap} had {v:g}")
+                diff = abs(v - new)
+                parts.append(f"{snap} same" if diff < 1e-9 else f"{snap} same, rounded ({v:g})" if diff <= ROUNDED
+                             else f"{snap} had {v:g}")
             notes[k] = "also in older snapshots: " + ", ".join(sorted(parts))
         extra = [notes.get(k) for k in zip(s["model_id"], s["benchmark"], s["_r"])]
         s["note"] = [f"{n}; {e}" if e and keep_ and not idx else n
