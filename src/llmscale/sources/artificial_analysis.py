@@ -177,7 +177,7 @@ def ingest(raw_dir) -> pd.DataFrame:
         for r in rows:
             r.update(source=KEY, source_row=f"{rel}#{r['slug']}", snapshot=date)
         snaps.append(rows)
-    # what a later snapshot says about the same AA id (the UUID), newest first
+    # the newest record of each AA id (the UUID): what the 04-09 rows lack, it states
     later: dict[str, dict] = {}
     for rows in snaps:
         for r in rows:

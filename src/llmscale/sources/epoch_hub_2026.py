@@ -44,7 +44,6 @@ How each field is read:
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 
