@@ -87,3 +87,34 @@ def test_every_processed_model_has_a_lineage_and_a_family():
         pytest.skip("processed tables predate lineages (make data)")
     assert models["lineage"].notna().all() and models["lineage_ref"].notna().all()
     assert models["family"].notna().all()
+
+
+def test_r1_inherits_v3_base_architecture_but_keeps_its_own_facts(curated):
+    ids = ["deepseek-ai/deepseek-v3-base", "deepseek-ai/deepseek-r1", "deepseek-ai/deepseek-r1-zero"]
+    f = curated[curated["model_id"].isin(ids)].reset_index(drop=True)
+    sm = pd.DataFrame([("llm-stats", "organizations/deepseek/models/deepseek-r1-zero/model.json", "DeepSeek R1 Zero",
+                        "deepseek-ai/deepseek-r1-zero", "open", None, 684.0, None, None, None)],
+                      columns=["source", "source_row", "source_name", "model_id", "weights", "release_date",
+                               "total_params_b", "active_params_b", "architecture", "params_note"])
+    models, _ = reconcile.reconcile(sm, f)
+    m = models.set_index("model_id")
+    base = m.loc["deepseek-ai/deepseek-v3-base"]
+    r1 = m.loc["deepseek-ai/deepseek-r1"]
+    assert r1["total_params_b_ref"].startswith("curated: https://github.com/deepseek-ai/DeepSeek-R1")  # its own fact wins
+    assert r1["experts_total"] == base["experts_total"] and r1["experts_total_ref"] == "inherited from deepseek-ai/deepseek-v3-base"
+    assert r1["hidden_size_ref"] == "inherited from deepseek-ai/deepseek-v3-base"
+    zero = m.loc["deepseek-ai/deepseek-r1-zero"]
+    assert zero["total_params_b"] == 684.0 and zero["total_params_b_ref"].startswith("llm-stats:")  # a source's value of its own
+    assert zero["active_params_b"] == base["active_params_b"] and zero["active_params_b_ref"].startswith("inherited from ")
+    assert schema.validate(models, schema.MODELS, "models.csv", row_col=None) is not None
+
+
+def test_inheritance_follows_a_chain_and_stops_at_a_cycle():
+    cols = [*lineage.INHERITED, *[f"{c}_ref" for c in lineage.INHERITED]]
+    models = pd.DataFrame(index=pd.Index(["a/c", "a/b", "a/a"], name="model_id"), columns=cols, dtype=object)
+    models.loc["a/c", "total_params_b"], models.loc["a/c", "total_params_b_ref"] = 7.0, "curated: https://x"
+    f = pd.DataFrame([("a/a", "same_architecture_as", "a/b", "sourced"), ("a/b", "same_architecture_as", "a/c", "sourced"),
+                      ("a/c", "same_architecture_as", "a/a", "sourced")], columns=["model_id", "field", "value", "status"])
+    out = lineage.inherit(models, f)
+    assert out.at["a/a", "total_params_b"] == 7.0 and out.at["a/a", "total_params_b_ref"] == "inherited from a/b"
+    assert out.at["a/b", "total_params_b_ref"] == "inherited from a/c"

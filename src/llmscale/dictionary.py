@@ -13,7 +13,8 @@ from .tables import CONFLICTS, FRONTIER, MODELS, PRICES, SCORES, SOURCE_MODELS, 
 
 ALL_SOURCES = "every ingested source (see sources.csv)"
 FACT_REF = ("where the value came from: 'curated: <URL of the maker's page>', '<source>:<source_row>', or "
-            "'derived: <rule>' (architecture moe where a stated active count is below the stated total)")
+            "'derived: <rule>' (architecture moe where a stated active count is below the stated total), or "
+            "'inherited from <model_id>' (a curated same_architecture_as fact: the maker says the model keeps that model's architecture)")
 
 TABLES = {
     SOURCE_MODELS: (schema.SOURCE_MODELS, ALL_SOURCES, {

@@ -109,3 +109,39 @@ def families(models: pd.DataFrame) -> pd.Series:
     from_lineage = models["lineage"].map(by_lineage)
     from_id = identity.variants(models["lineage"], []).set_index(models.index)["family"]
     return fam.fillna(from_lineage).fillna(from_id).fillna(models["lineage"])
+
+
+SAME_ARCHITECTURE = "same_architecture_as"
+# Facts a model shares with the model whose architecture it keeps (a fine-tune or a dated
+# re-release of the same weights' shape).
+INHERITED = ["architecture", "total_params_b", "active_params_b", "experts_total", "experts_active",
+             "vocab_size", "hidden_size", "num_layers", "tied_embeddings"]
+INHERITED_REF = "inherited from "
+
+
+def inherit(models: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """Fill a model's blank architecture facts from the model a curated ``same_architecture_as``
+    fact names (the maker says the two share their architecture), with ``<fact>_ref``
+    ``inherited from <model_id>``. A value the model has of its own (curated or from a source)
+    is kept; chains (A keeps B's architecture, B keeps C's) are followed."""
+    m = models.copy()
+    f = facts[(facts["field"] == SAME_ARCHITECTURE) & (facts["status"] == "sourced")]
+    links = dict(zip(f["model_id"], f["value"]))
+    done: set[str] = set()
+
+    def resolve(child: str, path: tuple[str, ...] = ()) -> None:
+        if child in done or child in path:
+            return
+        parent = links[child]
+        if parent in links:
+            resolve(parent, path + (child,))
+        if child in m.index and parent in m.index:
+            for fact in INHERITED:
+                if pd.isna(m.at[child, fact]) and not pd.isna(m.at[parent, fact]):
+                    m.at[child, fact] = m.at[parent, fact]
+                    m.at[child, f"{fact}_ref"] = INHERITED_REF + parent
+        done.add(child)
+
+    for child in sorted(links):
+        resolve(child)
+    return m

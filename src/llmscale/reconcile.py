@@ -165,6 +165,7 @@ def reconcile(source_models: pd.DataFrame, facts: pd.DataFrame, claims: pd.DataF
         models[f"{fact}_ref"] = refs[f"{fact}_ref"] if f"{fact}_ref" in refs else None
     for fact in NUMERIC:
         models[fact] = pd.to_numeric(models[fact])
+    models = lineage.inherit(models, facts)
     names = source_models.assign(rank=source_models["source"].map(_rank)).sort_values(["rank", "source_row"])
     models.insert(0, "name", names.drop_duplicates("model_id").set_index("model_id")["source_name"])
     models["name"] = models["name"].fillna(pd.Series(models.index.str.split("/").str[-1], index=models.index))

@@ -162,7 +162,7 @@ CURATED_FACTS = pa.DataFrameSchema(
 
 
 def _ref(nullable=True):
-    return pa.Column(str, pa.Check.str_matches(r"^(curated: https?://|[a-z0-9\-]+:)"), nullable=nullable)
+    return pa.Column(str, pa.Check.str_matches(r"^(curated: https?://|inherited from [a-z0-9]|[a-z0-9\-]+:)"), nullable=nullable)
 
 
 MODELS = pa.DataFrameSchema(
