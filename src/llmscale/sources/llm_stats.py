@@ -14,7 +14,10 @@ each benchmark, with its ``max_score``.
 ``model_benchmark_id`` is not unique within a file), every cell a string, JSON
 ``null`` as blank. Its ``name_or_repo`` column is what identity reads: the Hugging Face
 repository of ``source_weights_link`` (``Qwen/Qwen2.5-72B-Instruct``) when there is one, else
-``<organization_id>/<model_id>`` as LLM-Stats spells them (``openai/gpt-4o-2024-08-06``).
+``<organization_id>/<model_id>`` as LLM-Stats spells them (``openai/gpt-4o-2024-08-06``). A model
+whose name says Instruct but whose link is a repository without an instruct tag (Qwen2 72B
+Instruct -> ``Qwen/Qwen2-72B``) links to its base model: it keeps the LLM-Stats spelling, so
+that its scores stay with the instruct checkpoint.
 
 How fields are read:
 
@@ -105,6 +108,8 @@ def ingest(raw_dir) -> pd.DataFrame:
         hf = _HF.match(info["source_weights_link"])
         org = ORGS.get(info["organization_id"], info["organization_id"])
         name = hf.group(1) if hf and info["source_weights_link"] not in shared else f"{org}/{info['llm_stats_id']}"
+        if hf and variant_from_words(info["name"]) == "instruct" and variant_from_words(name.split("/")[-1]) != "instruct":
+            name = f"{org}/{info['llm_stats_id']}"  # the link is the base model's repository: not this checkpoint
         rows.append({"source": KEY, "source_row": rel, "record": "model", NAME: name, **info})
         bench_json = model_json.with_name("benchmarks.json")
         if not bench_json.exists():
