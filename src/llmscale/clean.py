@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import dictionary, identity, lineage, manifest, reconcile, schema
+from . import catchall, dictionary, identity, lineage, manifest, reconcile, schema
 from .errors import DataError
 from .io import write_table
 from .sources import READERS
@@ -149,11 +149,14 @@ def clean_all(raw_dir, interim_dir, processed_dir, sources) -> pd.DataFrame:
             pub_models, pub_scores, _ = clean_source(key, raw[key], raw_dir, aliases, registry, check_duplicates=False)
             write_table(as_published(pub_models, pub_scores), Path(processed_dir) / AS_PUBLISHED, ["source_row"])
     source_models = pd.concat(all_models, ignore_index=True)
-    scores = pd.concat(all_scores, ignore_index=True)
+    scores, merges, setting_conflicts = catchall.reconcile_settings(pd.concat(all_scores, ignore_index=True))
+    for c in counts:
+        c["scores_merged_into_stated"] = int((merges["source"] == c["source"]).sum())
+        c["scores_kept_apart_setting"] = int(setting_conflicts["ref_other"].str.startswith(c["source"] + ":").sum())
     ids = pd.concat(all_ids, ignore_index=True)
     claims = pd.concat(all_bases, ignore_index=True) if all_bases else None
     models, fact_conflicts = reconcile.reconcile(source_models, facts, claims)
-    conflicts = pd.concat([fact_conflicts, reconcile.score_conflicts(scores)], ignore_index=True)
+    conflicts = pd.concat([fact_conflicts, reconcile.score_conflicts(scores), setting_conflicts], ignore_index=True)
     unmatched = ids[ids["id_basis"] == "unmatched"].rename(columns={"model_id": "provisional_id", "id_note": "reason"})
     unmatched = unmatched[["source", "source_row", "source_name", "provisional_id", "reason"]]
 

@@ -81,7 +81,9 @@ TABLES = {
     }),
     CONFLICTS: (schema.CONFLICTS, "models.csv and scores.csv", {
         "model_id": ("", "canonical id"),
-        "kind": ("", "fact (params > 5 % apart, dates > 30 days apart, other facts differing) or score (same setting > 1 point apart)"),
+        "kind": ("", "fact (params > 5 % apart, dates > 30 days apart, other facts differing), score (same setting > 1 point apart) "
+                     "or setting (a score whose variant or shots are not stated, more than 0.1 point from every stated score of the "
+                     "model and benchmark: kept apart as its own setting; one within 0.1 is merged into the stated row, whose note names it)"),
         "item": ("", "the fact, or the benchmark with its setting"),
         "value_used": ("", "the value the processed tables use"),
         "ref_used": ("", "where the used value came from"),
@@ -106,7 +108,7 @@ EXTRA = {
               ("licence", "", "its licence"), ("repo", "", "repository it was copied from"),
               ("commit", "", "commit it was copied at")],
     FRONTIER: [(c, "", d) for c, d in [
-        ("dataset", "which chart: as published, Epoch, or '<benchmark> · <setting>' from our tables"),
+        ("dataset", "which chart: as published, Epoch, or '<benchmark> · <setting in plain words>' from our tables (the benchmark's headline setting: the stated setting with the most models)"),
         ("model_id", "canonical id"), ("label", "point label"),
         ("total_params_b", "billions; size as that dataset gives it"), ("score", "points 0-100, the dataset's benchmark"),
         ("size_class", "class by total params, edges a notebook parameter"), ("on_frontier", "no model in the class at most as large scores higher")]],

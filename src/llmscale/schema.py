@@ -212,7 +212,7 @@ MODELS = pa.DataFrameSchema(
 CONFLICTS = pa.DataFrameSchema(
     {
         "model_id": pa.Column(str),
-        "kind": pa.Column(str, pa.Check.isin(["fact", "score"])),
+        "kind": pa.Column(str, pa.Check.isin(["fact", "score", "setting"])),
         "item": pa.Column(str),
         "value_used": pa.Column(str),
         "ref_used": pa.Column(str),
