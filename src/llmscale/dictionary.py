@@ -13,7 +13,8 @@ from .tables import CONFLICTS, FRONTIER, MODELS, PRICES, SCORES, SOURCE_MODELS, 
 
 ALL_SOURCES = "every ingested source (see sources.csv)"
 FACT_REF = ("where the value came from: 'curated: <URL of the maker's page>', '<source>:<source_row>', or "
-            "'derived: <rule>' (architecture moe where a stated active count is below the stated total)")
+            "'derived: <rule>' (architecture moe where a stated active count is below the stated total), or "
+            "'inherited from <model_id>' (a curated same_architecture_as fact: the maker says the model keeps that model's architecture)")
 
 TABLES = {
     SOURCE_MODELS: (schema.SOURCE_MODELS, ALL_SOURCES, {
@@ -62,9 +63,11 @@ TABLES = {
     MODELS: (schema.MODELS, "source_models.csv + data/raw/curated/models.csv, by the precedence in llmscale.reconcile", {
         "model_id": ("", "canonical id: the maker's Hugging Face repo id, lowercased"),
         "name": ("", "a display name: the spelling of the highest-ranked source"),
-        "family": ("", "the id up to its size (qwen/qwen2.5-7b-instruct -> qwen/qwen2.5); blank when the id states no size"),
+        "family": ("", "the id up to its size (qwen/qwen2.5-7b-instruct -> qwen/qwen2.5); where the id states no size, its lineage root's family, else the lineage id"),
         "variant": ("", "instruct when the id ends in a post-training tag (-instruct, -chat, -it, ...), base when it states a size without one, else unknown"),
         "base_model_id": ("", "for an instruct variant, the id of its base model when that model is in the table"),
+        "lineage": ("", "the base model and everything trained from it, by anyone (llmscale.lineage): the root base model's id without post-training, date or context tags"),
+        "lineage_ref": ("", "how the lineage was decided, one step per parent: 'curated: <URL>' (a maker's page names the base model), '<source>:<source_row>' (a source's base-model field), 'name: ...' (read from the id)"),
         "sources": ("", "sources that describe this model, ';'-separated"),
         "n_sources": ("count", "how many sources describe this model"),
         "non_embedding_params_b": ("billions", "total minus vocab x hidden (x2 when embeddings are untied), from the facts in this row"),
@@ -85,7 +88,9 @@ TABLES = {
     }),
     CONFLICTS: (schema.CONFLICTS, "models.csv and scores.csv", {
         "model_id": ("", "canonical id"),
-        "kind": ("", "fact (params > 5 % apart, dates > 30 days apart, other facts differing) or score (same setting > 1 point apart)"),
+        "kind": ("", "fact (params > 5 % apart, dates > 30 days apart, other facts differing), score (same setting > 1 point apart) "
+                     "or setting (a score whose variant or shots are not stated, more than 0.1 point from every stated score of the "
+                     "model and benchmark: kept apart as its own setting; one within 0.1 is merged into the stated row, whose note names it)"),
         "item": ("", "the fact, or the benchmark with its setting"),
         "value_used": ("", "the value the processed tables use"),
         "ref_used": ("", "where the used value came from"),
@@ -103,14 +108,14 @@ TABLES = {
 }
 FACT_COLUMNS = [c for c in schema.MODELS.columns if c.endswith("_ref")]
 for _c in FACT_COLUMNS:
-    TABLES[MODELS][2][_c] = ("", FACT_REF)
+    TABLES[MODELS][2].setdefault(_c, ("", FACT_REF))
 
 EXTRA = {
     SOURCES: [("source", "", "source folder under data/raw"), ("credit", "", "how to credit it"),
               ("licence", "", "its licence"), ("repo", "", "repository it was copied from"),
               ("commit", "", "commit it was copied at")],
     FRONTIER: [(c, "", d) for c, d in [
-        ("dataset", "which chart: as published, Epoch, or '<benchmark> · <setting>' from our tables"),
+        ("dataset", "which chart: as published, Epoch, or '<benchmark> · <setting in plain words>' from our tables (the benchmark's headline setting: the stated setting with the most models)"),
         ("model_id", "canonical id"), ("label", "point label"),
         ("total_params_b", "billions; size as that dataset gives it"), ("score", "points 0-100, the dataset's benchmark"),
         ("size_class", "class by total params, edges a notebook parameter"), ("on_frontier", "no model in the class at most as large scores higher")]],

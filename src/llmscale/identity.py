@@ -126,18 +126,21 @@ def variants(model_ids: pd.Series, known) -> pd.DataFrame:
     """``variant``, ``base_model_id`` and ``family`` of each id, read from the id itself.
 
     An id ending in ``-instruct``, ``-chat``, ``-it`` (and a few other post-training tags,
-    optionally dated: ``-instruct-2507``) is an instruct variant; its base is the id without
-    that tag when that id is known. The family is the id up to its size
+    optionally dated: ``-instruct-2507``; a format suffix such as ``-hf`` after it does not
+    hide it) is an instruct variant; its base is the id without that tag when that id is
+    known (``meta-llama/llama-2-7b-chat-hf`` -> ``meta-llama/llama-2-7b-hf``). The family is the id up to its size
     (``qwen/qwen2.5-7b-instruct`` -> ``qwen/qwen2.5``). Anything else is ``unknown``.
     """
     known = set(known)
     ids = pd.Series(model_ids, dtype=object)
-    stripped = ids.str.replace(_INSTRUCT, "", regex=True)
-    is_instruct = stripped != ids
+    plain = ids.str.replace(_SUFFIX, "", regex=True)  # a format suffix: llama-2-7b-chat-hf is a chat model
+    stripped = plain.str.replace(_INSTRUCT, "", regex=True)
+    is_instruct = stripped != plain
     has_size = ids.str.contains(_SIZE, regex=True)
     variant = pd.Series("unknown", index=ids.index, dtype=object)
     variant[is_instruct] = "instruct"
     variant[~is_instruct & has_size] = "base"
-    base = stripped.where(is_instruct & stripped.isin(known))
+    with_suffix = stripped + ids.str.extract(_SUFFIX, expand=False).fillna("")
+    base = with_suffix.where(is_instruct & with_suffix.isin(known)).fillna(stripped.where(is_instruct & stripped.isin(known)))
     family = stripped.str.replace(_SIZE, "", regex=True).where(has_size)
     return pd.DataFrame({"variant": variant, "base_model_id": base, "family": family})

@@ -193,7 +193,7 @@ CURATED_FACTS = pa.DataFrameSchema(
 
 
 def _ref(nullable=True):
-    return pa.Column(str, pa.Check.str_matches(r"^(curated: https?://|[a-z0-9\-]+:)"), nullable=nullable)
+    return pa.Column(str, pa.Check.str_matches(r"^(curated: https?://|inherited from [a-z0-9]|[a-z0-9\-]+:)"), nullable=nullable)
 
 
 MODELS = pa.DataFrameSchema(
@@ -202,6 +202,8 @@ MODELS = pa.DataFrameSchema(
         "family": pa.Column(str, nullable=True),
         "variant": pa.Column(str, pa.Check.isin(["base", "instruct", "unknown"])),
         "base_model_id": pa.Column(str, nullable=True),
+        "lineage": pa.Column(str),
+        "lineage_ref": _ref(nullable=False),
         "name": pa.Column(str, nullable=True),
         "organisation": pa.Column(str, nullable=True),
         "organisation_ref": _ref(),
@@ -243,7 +245,7 @@ MODELS = pa.DataFrameSchema(
 CONFLICTS = pa.DataFrameSchema(
     {
         "model_id": pa.Column(str),
-        "kind": pa.Column(str, pa.Check.isin(["fact", "score"])),
+        "kind": pa.Column(str, pa.Check.isin(["fact", "score", "setting"])),
         "item": pa.Column(str),
         "value_used": pa.Column(str),
         "ref_used": pa.Column(str),

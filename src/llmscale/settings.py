@@ -61,3 +61,26 @@ _BENCHMARK_NAMES = {
 def benchmark_label(benchmark: str) -> str:
     """A benchmark id as charts and tables print it: "mmlu_pro" -> "MMLU-Pro"."""
     return _BENCHMARK_NAMES.get(benchmark, benchmark.replace("_", "-").upper())
+
+
+def headline_setting(scores: pd.DataFrame, benchmark: str) -> str | None:
+    """The setting of ``benchmark`` that the most models have a score in, among settings whose
+    variant and shots are both stated (a catch-all setting is never a headline): for MMLU,
+    "base, 5-shot". Ties go to the first label in sort order; ``None`` if no score is stated."""
+    s = scores[(scores["benchmark"] == benchmark) & scores["variant"].isin(["base", "instruct"]) & scores["shots"].notna()]
+    if not len(s):
+        return None
+    n = s.assign(setting=setting_label(s)).groupby("setting")["model_id"].nunique()
+    return n.sort_index().idxmax()
+
+
+def plain_setting(label: str) -> str:
+    """A setting label in the words a chart's reader knows: "base, 5-shot" ->
+    "pretrained base models, 5 examples in the prompt"; "instruct, 0-shot, CoT" ->
+    "instruction-tuned models, no examples in the prompt, step-by-step reasoning"."""
+    parts = [p.strip() for p in label.split(",")]
+    words = {"base": "pretrained base models", "instruct": "instruction-tuned models",
+             "variant not stated": "models whose variant the source does not state",
+             "shots not stated": "examples in the prompt not stated", "0-shot": "no examples in the prompt",
+             "1-shot": "1 example in the prompt", "CoT": "step-by-step reasoning"}
+    return ", ".join(words.get(p, p.replace("-shot", " examples in the prompt")) for p in parts)

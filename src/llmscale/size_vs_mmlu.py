@@ -9,6 +9,7 @@ import pandas as pd
 from . import schema
 from .frontier import frontier_table
 from .io import read_table
+from .settings import headline_setting, plain_setting
 from .tables import AS_PUBLISHED, FRONTIER, SCORES, SOURCE_MODELS
 
 
@@ -45,21 +46,23 @@ def points(processed_dir) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def ours(processed_dir, benchmarks) -> pd.DataFrame:
-    """Our model table's points: for each benchmark, the setting with the most open-weight
-    models of known total size, one score per model (the highest-ranked source's). The
-    dataset is named "<benchmark> · <setting>"."""
+    """Our model table's points: for each benchmark, its headline setting
+    (:func:`~llmscale.settings.headline_setting`: the stated setting with the most open-weight
+    models of known total size), one score per model (the highest-ranked source's). The
+    dataset is named "<benchmark> · <setting in plain words>"."""
     from .predict_params import frames
 
     data = frames(processed_dir, benchmarks)
     data = data[data["label"]]
+    scores = read_table(Path(processed_dir) / SCORES, dtype={"source_row": str})
+    scores = scores[scores["model_id"].isin(set(data["model_id"]))]
     parts = []
     for bench in benchmarks:
-        g = data[data["benchmark"] == bench]
+        setting = headline_setting(scores, bench)
+        g = data[(data["benchmark"] == bench) & (data["setting"] == setting)]
         if not len(g):
             continue
-        setting = g.groupby("setting")["model_id"].nunique().sort_index().idxmax()
-        g = g[g["setting"] == setting]
-        parts.append(pd.DataFrame({"dataset": f"{bench} · {setting}", "model_id": g["model_id"],
+        parts.append(pd.DataFrame({"dataset": f"{bench} · {plain_setting(setting)}", "model_id": g["model_id"],
                                    "label": g["name"].fillna(g["model_id"]), "total_params_b": g["total_params_b"],
                                    "score": g["score"]}))
     if not parts:
