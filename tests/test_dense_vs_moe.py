@@ -1,5 +1,5 @@
 """The dense-vs-MoE fits on synthetic data with known coefficients, fine-tunes clustered in
-lineages, and the provisional lineage groups."""
+lineages, and the lineage groups."""
 
 import numpy as np
 import pandas as pd
@@ -71,27 +71,38 @@ def test_a_setting_needs_enough_distinct_moe_lineages_not_checkpoints():
     assert not dense_vs_moe.compare(few, min_moe_lineages=3).empty
 
 
-def test_provisional_lineages_join_family_base_model_and_same_size_fine_tunes_named_after_their_base():
-    models = pd.DataFrame([
-        ("openai/gpt-oss-120b", "openai/gpt-oss-120b-fam", None, 117.0),
-        ("openai/gpt-oss-20b", "openai/gpt-oss-20b-fam", None, 21.0),
-        ("tokyotech-llm/gpt-oss-swallow-120b-rl-v0.1", "tokyotech-llm/gpt-oss-swallow", None, 120.0),
-        ("tokyotech-llm/gpt-oss-swallow-120b-sft-v0.1", "tokyotech-llm/gpt-oss-swallow", None, 120.0),
-        ("qwen/qwen3-30b-a3b", None, None, 30.0),
-        ("tokyotech-llm/qwen-3-swallow-30b-a3b-cpt-v0.2", None, None, 31.0),
-        ("qwen/qwen3-32b", None, None, 32.8),
-        ("meta-llama/llama-4-scout-17b-16e", None, None, 109.0),
-        ("meta-llama/llama-4-scout-17b-16e-instruct", None, "meta-llama/llama-4-scout-17b-16e", 109.0),
-        ("someone/llama-4-scout-17b-16e-abliterated", None, None, 40.0),  # same name tags, not the same size
-    ], columns=["model_id", "family", "base_model_id", "total_params_b"])
-    lin = dict(zip(models["model_id"], dense_vs_moe.provisional_lineages(models)))
+MODELS = pd.DataFrame([
+    ("openai/gpt-oss-120b", "openai/gpt-oss", "openai/gpt-oss-120b", None, 117.0),
+    ("openai/gpt-oss-20b", "openai/gpt-oss", "openai/gpt-oss-20b", None, 21.0),
+    ("tokyotech-llm/gpt-oss-swallow-120b-rl-v0.1", "tokyotech-llm/gpt-oss-swallow", "tokyotech-llm/gpt-oss-swallow-120b", None, 120.0),
+    ("tokyotech-llm/gpt-oss-swallow-120b-sft-v0.1", "tokyotech-llm/gpt-oss-swallow", "tokyotech-llm/gpt-oss-swallow-120b", None, 120.0),
+    ("qwen/qwen3-30b-a3b", "qwen/qwen3", "qwen/qwen3-30b-a3b", None, 30.0),
+    ("tokyotech-llm/qwen-3-swallow-30b-a3b-cpt-v0.2", "tokyotech-llm/qwen-3-swallow", "tokyotech-llm/qwen-3-swallow-30b-a3b", None, 31.0),
+    ("qwen/qwen3-32b", "qwen/qwen3", "qwen/qwen3-32b", None, 32.8),
+    ("meta-llama/llama-4-scout-17b-16e", "meta-llama/llama-4-scout", "meta-llama/llama-4-scout-17b-16e", None, 109.0),
+    ("meta-llama/llama-4-scout-17b-16e-instruct", "meta-llama/llama-4-scout", "meta-llama/llama-4-scout-17b-16e",
+     "meta-llama/llama-4-scout-17b-16e", 109.0),
+    ("someone/llama-4-scout-17b-16e-abliterated", None, "someone/llama-4-scout-17b-16e-abliterated", None, 40.0),
+], columns=["model_id", "family", "lineage", "base_model_id", "total_params_b"])
+
+
+def test_lineages_join_the_lineage_column_and_same_size_fine_tunes_named_after_their_base():
+    lin = dict(zip(MODELS["model_id"], dense_vs_moe.lineages(MODELS)))
+    # the Swallow fine-tunes of GPT-OSS-120B and Qwen3-30B-A3B: one network each with their base
     assert lin["tokyotech-llm/gpt-oss-swallow-120b-rl-v0.1"] == lin["openai/gpt-oss-120b"] == "openai/gpt-oss-120b"
-    assert lin["tokyotech-llm/gpt-oss-swallow-120b-sft-v0.1"] == lin["openai/gpt-oss-120b"]  # by family, then name
-    assert lin["openai/gpt-oss-20b"] == "openai/gpt-oss-20b"  # another size: another network
+    assert lin["tokyotech-llm/gpt-oss-swallow-120b-sft-v0.1"] == "openai/gpt-oss-120b"
     assert lin["tokyotech-llm/qwen-3-swallow-30b-a3b-cpt-v0.2"] == lin["qwen/qwen3-30b-a3b"]
-    assert lin["qwen/qwen3-32b"] == "qwen/qwen3-32b"
+    # another size of one family is another network; so is a same-named model of another size
+    assert lin["openai/gpt-oss-20b"] == "openai/gpt-oss-20b" and lin["qwen/qwen3-32b"] == "qwen/qwen3-32b"
     assert lin["meta-llama/llama-4-scout-17b-16e-instruct"] == "meta-llama/llama-4-scout-17b-16e"
     assert lin["someone/llama-4-scout-17b-16e-abliterated"] == "someone/llama-4-scout-17b-16e-abliterated"
+
+
+def test_without_a_lineage_column_family_and_base_model_join_instead():
+    lin = dict(zip(MODELS["model_id"], dense_vs_moe.lineages(MODELS.drop(columns="lineage"))))
+    assert lin["openai/gpt-oss-20b"] == lin["openai/gpt-oss-120b"]  # one family
+    assert lin["meta-llama/llama-4-scout-17b-16e-instruct"] == "meta-llama/llama-4-scout-17b-16e"
+    assert lin["qwen/qwen3-32b"] == lin["tokyotech-llm/qwen-3-swallow-30b-a3b-cpt-v0.2"]  # family, then name
 
 
 def test_the_chart_writes_the_headline_answer():

@@ -13,7 +13,7 @@ total):
   active parameters, in points per tenfold, each holding the other fixed.
 
 Fine-tunes of one network are not independent evidence about architecture: standard errors
-are clustered by lineage (``cov_type="cluster"``, small-sample correction, t with G - 1
+are clustered by lineage (:func:`lineages`) (``cov_type="cluster"``, small-sample correction, t with G - 1
 degrees of freedom), and a setting is compared only with enough distinct MoE and dense
 lineages.
 """
@@ -62,17 +62,19 @@ def _name_parts(model_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(words[: sizes[0]]), tuple(w for w in words[sizes[0]:] if _SIZE.match(w))
 
 
-def provisional_lineages(models: pd.DataFrame, size_tolerance: float = 0.1) -> pd.Series:
-    """A lineage id per model (indexed like ``models``), until models.csv has a ``lineage``
-    column: the connected groups of three links, each joining two models of one lineage:
+def lineages(models: pd.DataFrame, size_tolerance: float = 0.1) -> pd.Series:
+    """Each model's lineage (indexed like ``models``): the connected groups of these links,
+    each joining two models of one network and its fine-tunes:
 
-    - the same ``family``;
-    - one is the other's ``base_model_id``;
+    - the same ``lineage`` in models.csv (:mod:`llmscale.lineage`: base models and everything
+      post-trained from them, from base-model facts, sources' base-model fields and ids);
+      where models.csv has no ``lineage`` column, the same ``family`` or one being the other's
+      ``base_model_id`` instead;
     - the same size tags in their names and totals within ``size_tolerance``, one name's stem
-      starting with the other's ("gpt-oss-swallow-120b-rl" and "gpt-oss-120b": a fine-tune
-      by another maker, named after its base).
+      starting with the other's ("gpt-oss-swallow-120b-rl" and "gpt-oss-120b"): a fine-tune by
+      another maker, named after its base, which no source's base-model field records.
 
-    The lineage id is the smallest model_id in the group.
+    The lineage id is the smallest model_id of its group.
     """
     ids = models["model_id"].astype(str).tolist()
     parent = {m: m for m in ids}
@@ -88,13 +90,15 @@ def provisional_lineages(models: pd.DataFrame, size_tolerance: float = 0.1) -> p
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    for _, g in models.dropna(subset=["family"]).groupby("family"):
-        first = str(g["model_id"].iloc[0])
-        for m in g["model_id"].iloc[1:]:
-            union(first, str(m))
-    for m, b in zip(models["model_id"], models["base_model_id"]):
-        if isinstance(b, str) and b in parent:
-            union(str(m), b)
+    shared = ["lineage"] if "lineage" in models.columns else ["family"]
+    for col in shared:
+        for _, g in models.dropna(subset=[col]).groupby(col):
+            for m in g["model_id"].iloc[1:]:
+                union(str(g["model_id"].iloc[0]), str(m))
+    if "lineage" not in models.columns:
+        for m, b in zip(models["model_id"], models["base_model_id"]):
+            if isinstance(b, str) and b in parent:
+                union(str(m), b)
     parts = {m: _name_parts(m) for m in ids}
     total = dict(zip(ids, models["total_params_b"]))
     by_sizes: dict[tuple, list[str]] = {}
@@ -115,15 +119,6 @@ def provisional_lineages(models: pd.DataFrame, size_tolerance: float = 0.1) -> p
     return pd.Series([find(m) for m in ids], index=models.index, name="lineage")
 
 
-def lineages(processed_dir) -> pd.Series:
-    """Each model's lineage, by model_id: models.csv's ``lineage`` column where it has one,
-    else :func:`provisional_lineages`."""
-    models = read_table(Path(processed_dir) / MODELS)
-    if "lineage" in models.columns and models["lineage"].notna().any():
-        return models.set_index("model_id")["lineage"].fillna(models.set_index("model_id").index.to_series())
-    return pd.Series(provisional_lineages(models).to_numpy(), index=models["model_id"], name="lineage")
-
-
 def points(processed_dir, benchmarks) -> pd.DataFrame:
     """Open models of known architecture with a total (and, for MoE, an active) size: one
     score per model, benchmark and setting, with its lineage and release date in years."""
@@ -132,7 +127,8 @@ def points(processed_dir, benchmarks) -> pd.DataFrame:
     d["active_params_b"] = d["active_params_b"].fillna(d["total_params_b"].where(d["architecture"] == "dense"))
     d = d.dropna(subset=["active_params_b"])
     d["moe"] = (d["architecture"] == "moe").astype(int)
-    d["lineage"] = d["model_id"].map(lineages(processed_dir))
+    models = read_table(Path(processed_dir) / MODELS)
+    d["lineage"] = d["model_id"].map(pd.Series(lineages(models).to_numpy(), index=models["model_id"]))
     d["years"] = (pd.to_datetime(d["release_date"]) - DATE_ORIGIN).dt.days / YEAR
     return d.reset_index(drop=True)
 
