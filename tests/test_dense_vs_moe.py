@@ -112,3 +112,10 @@ def test_the_chart_writes_the_headline_answer():
     assert f"MoE {eq['points']:+.1f} points at equal total size" in text and "30 MoE models from 10 lineages" in text
     fig = dense_vs_moe.draw(t, ("b", "s"), "Data: test", min_moe_lineages=1)
     assert fig._suptitle.get_text() == text
+
+
+def test_the_chart_stays_legible_in_a_blog_column():
+    from test_trends import chart_text_sizes
+
+    fig = dense_vs_moe.draw(dense_vs_moe.compare(synthetic()), ("b", "s"), "Data: test", min_moe_lineages=1)
+    assert min(chart_text_sizes(fig)) >= 15  # 21 px at full size, 9 px at 700 px wide

@@ -175,3 +175,25 @@ def test_sensitivity_sweeps_the_window_end_and_the_threshold():
     assert thr.loc[62.5, "steps"] == 3 and thr.loc[62.5, "status"].startswith("not fitted")
     assert thr.loc[60, "halving_months"] == pytest.approx(
         ends.loc[ends["end_rule"] == "setting; data", "halving_months"].iloc[0])
+
+
+def chart_text_sizes(fig):
+    """The font size of every piece of text a chart draws, except the shared footer (its credit)."""
+    fig.canvas.draw()
+    footer = {id(t) for t in fig.texts if t.get_text().startswith("Data:")}
+    return [t.get_fontsize() for t in fig.findobj(lambda a: hasattr(a, "get_fontsize") and hasattr(a, "get_text"))
+            if t.get_text().strip() and id(t) not in footer]
+
+
+def test_the_halving_and_sensitivity_charts_stay_legible_in_a_blog_column():
+    steps = regular()
+    pts = points([(f"m{i}", "mmlu", "base, 5-shot", 60.0 + i, r["release_date"], r["total_params_b"], r["total_params_b"])
+                  for i, r in steps.iterrows()] + [("late", "mmlu", "base, 5-shot", 10.0, "2025-12-15", 900.0, 900.0)])
+    _, fits = over_time.all_staircases(pts, {"mmlu": [60]}, 5, 200, 0)
+    published = pd.DataFrame({"label": ["Densing Law", "Epoch AI"], "low": [3.3, 6.3], "high": [3.5, 6.3],
+                              "style": [{"color": "C1"}, {"color": "C2", "ls": "--"}]})
+    sens = over_time.sensitivity(pts, [("mmlu", "base, 5-shot", 60, "total")], 5, 200, 0)
+    # 15 pt at 100 dpi is 21 px: 9 px when the 1600 px PNG is shown 700 px wide
+    for fig in (over_time.draw_halving(fits, published, "Data: test"), over_time.draw_sensitivity(sens, "Data: test")):
+        sizes = chart_text_sizes(fig)
+        assert sizes and min(sizes) >= 15
