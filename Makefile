@@ -91,8 +91,8 @@ $(OUT_02) &: notebooks/02_clean.ipynb $(OUT_01) $(RAW_02) $(DEPS_02_clean) $(STA
 $(OUT_03) &: notebooks/03_size_vs_mmlu.ipynb $(OUT_02) $(DEPS_03_size_vs_mmlu) $(STAMP)
 	@$(RUN) $<
 
-FIGS_04 := $(call figs,over_time_staircase over_time_halving)
-OUT_04 := $(PROCESSED)/over_time_steps.csv $(PROCESSED)/over_time_halving.csv $(FIGS_04)
+FIGS_04 := $(call figs,over_time_staircase over_time_halving over_time_sensitivity)
+OUT_04 := $(PROCESSED)/over_time_steps.csv $(PROCESSED)/over_time_halving.csv $(PROCESSED)/over_time_sensitivity.csv $(FIGS_04)
 
 $(OUT_04) &: notebooks/04_over_time.ipynb $(OUT_02) $(DEPS_04_over_time) $(STAMP)
 	@$(RUN) $<

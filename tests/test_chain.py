@@ -118,9 +118,11 @@ def test_over_time_tables_and_figures(built):
     s60 = steps[(steps["benchmark"] == "mmlu") & (steps["threshold"] == 60) & (steps["measure"] == "total")]
     assert s60["model_id"].tolist() == ["llama-1-65b", "mistralai/mistral-7b-v0.1"]
     assert s60["params_b"].tolist() == [65.0, 7.3] and s60["previous_b"].iloc[1] == 65.0
-    assert (fits["status"].str.startswith("not fitted") | (fits["status"] == "fitted")).all()
-    assert fits.loc[fits["steps"] < 4, "halving_months"].isna().all()
-    for stem in ("over_time_staircase", "over_time_halving"):
+    assert (fits["status"].str.startswith(("not fitted", "same staircase as ")) | (fits["status"] == "fitted")).all()
+    assert fits.loc[fits["steps"] < 5, "halving_months"].isna().all()
+    assert fits.loc[fits["same_as"].notna(), "status"].str.startswith("same staircase as ").all()
+    assert (built["processed"] / "over_time_sensitivity.csv").exists()
+    for stem in ("over_time_staircase", "over_time_halving", "over_time_sensitivity"):
         assert (built["figures"] / f"{stem}.png").exists() and (built["figures"] / f"{stem}.svg").exists()
 
 

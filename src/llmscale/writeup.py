@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .io import read_table
+from .settings import benchmark_label as bench_name
 
 
 HEADLINE_MIN_MODELS = 20  # the best fit quoted in the write-up rests on at least this many models
@@ -108,21 +109,7 @@ def numbers(processed_dir) -> dict[str, str]:
         out["closed_table"] = _md_table(pd.DataFrame())
 
     # over time
-    halv = _read(pdir, "over_time_halving.csv")
-    fitted = halv[halv["status"] == "fitted"] if len(halv) else halv
-    out["n_halving_fitted"] = str(len(fitted))
-    out["n_halving_refused"] = str(len(halv) - len(fitted))
-    head = fitted.sort_values(["steps", "benchmark", "setting"], ascending=[False, True, True]).head(6)
-    out["halving_table"] = _md_table(pd.DataFrame({
-        "benchmark": head["benchmark"], "setting": head["setting"], "threshold": head["threshold"].map(lambda v: f"{v:g}"),
-        "measure": head["measure"], "steps": head["steps"].astype(int),
-        "halving (months)": head["halving_months"].map(lambda v: _fmt(v)),
-        "90 % interval": [f"{_fmt(a)}-{_fmt(b)}" for a, b in zip(head["low_90"], head["high_90"])]}))
-    steps = _read(pdir, "over_time_steps.csv")
-    story = steps[(steps["benchmark"] == "mmlu") & (steps["threshold"] == 60) & (steps["measure"] == "total")
-                  & (steps["setting"] == "variant not stated, shots not stated")].sort_values("release_date") if len(steps) else steps
-    out["mmlu60_steps"] = " → ".join(f"{m.split('/')[-1]} ({d}, {p:g}B)" for m, d, p in
-                                     zip(story["model_id"], story["release_date"], story["params_b"])) or "n/a"
+    out.update(_over_time(pdir))
 
     q = scores[(scores["model_id"] == "qwen/qwen1.5-moe-a2.7b") & (scores["benchmark"] == "mmlu")] if len(scores) else scores
     qm = models[models["model_id"] == "qwen/qwen1.5-moe-a2.7b"]
@@ -135,16 +122,7 @@ def numbers(processed_dir) -> dict[str, str]:
                                 "story's last step cannot be checked here")
 
     # dense vs moe
-    dvm = _read(pdir, "dense_vs_moe.csv")
-    for measure in ("total", "active"):
-        r = dvm[(dvm["benchmark"] == "mmlu_pro") & (dvm["measure"] == measure)] if len(dvm) else dvm
-        if len(r):
-            r = r.sort_values("n_moe", ascending=False).iloc[0]
-            out[f"moe_{measure}"] = f"{r['moe_minus_dense_points']:+.1f} points (95 % CI {r['low']:+.1f} to {r['high']:+.1f})"
-            out["moe_setting"], out["moe_n"], out["dense_n"] = r["setting"], str(int(r["n_moe"])), str(int(r["n_dense"]))
-        else:
-            out[f"moe_{measure}"] = "n/a"
-            out.setdefault("moe_setting", "n/a"), out.setdefault("moe_n", "0"), out.setdefault("dense_n", "0")
+    out.update(_dense_vs_moe(_read(pdir, "dense_vs_moe.csv")))
 
     ne = _read(pdir, "non_embedding.csv")
     out["n_non_embedding"] = str(len(ne))
@@ -155,6 +133,117 @@ def numbers(processed_dir) -> dict[str, str]:
     out["claims_table"] = _md_table(cl[["claim_id", "verdict", "reason"]]) if len(cl) else _md_table(pd.DataFrame())
     counts = cl["verdict"].value_counts() if len(cl) else pd.Series(dtype=int)
     out["claims_counts"] = ", ".join(f"{int(counts.get(v, 0))} {v}" for v in ("supported", "contradicted", "not checkable"))
+    return out
+
+
+def _months(v) -> str:
+    return "no upper end" if v == math.inf else _fmt(v)
+
+
+def _over_time(pdir: Path) -> dict[str, str]:
+    """The over-time section: distinct halving fits, the headline cells and how they move."""
+    out: dict[str, str] = {}
+    from .over_time import FIT_COLUMNS
+
+    halv = _read(pdir, "over_time_halving.csv")
+    halv = halv.reindex(columns=FIT_COLUMNS)  # a table from before the as-of fit lacks the window columns
+    fitted = halv[halv["status"] == "fitted"] if len(halv) else halv
+    same = halv["same_as"].notna() if len(halv) else pd.Series(dtype=bool)
+    out["n_halving_fitted"] = str(len(fitted))
+    out["n_halving_same"] = str(int(same.sum()))
+    out["n_halving_refused"] = str(len(halv) - len(fitted) - int(same.sum()))
+    out["n_halving_cells"] = str(len(halv))
+    if len(fitted):
+        from .over_time import distinct_fits
+
+        d = distinct_fits(halv).sort_values(["steps", "halving_months"], ascending=[False, True], kind="mergesort")
+        out["halving_table"] = _md_table(pd.DataFrame({
+            "staircase": d["label"], "steps": d["steps"].astype(int),
+            "window": [f"{a} to {b}" for a, b in zip(d["window_start"], d["window_end"])],
+            "halving (months)": d["halving_months"].map(_fmt),
+            "90 % interval": [f"{_fmt(a)} to {_months(b)}" for a, b in zip(d["low_90"], d["high_90"])]}))
+        out["halving_median"] = _fmt(d["halving_months"].median())
+        out["halving_range"] = f"{_fmt(d['halving_months'].min())} to {_fmt(d['halving_months'].max())}"
+        out["halving_open"] = str(int((d["high_90"] == math.inf).sum()))
+        out["halving_densing"] = str(int(((d["low_90"] <= 3.5) & (d["high_90"] >= 3.3)).sum()))
+    else:
+        out["halving_table"] = _md_table(pd.DataFrame())
+        for k in ("halving_median", "halving_range", "halving_open", "halving_densing"):
+            out[k] = "n/a"
+    sens = _read(pdir, "over_time_sensitivity.csv")
+    lines = []
+    if len(sens):
+        sens = sens.assign(end_rule=sens["end_rule"].fillna(""))
+        for (bench, setting, measure), g in sens.groupby(["benchmark", "setting", "measure"], sort=False):
+            ends = g[g["vary"] == "window end"]
+            rule = lambda r: ends[ends["end_rule"].str.split("; ").map(lambda rules: r in rules)]  # noqa: E731
+            own, last, data = rule("setting"), rule("last step"), rule("data")
+            if not len(own) or own["status"].iloc[0] != "fitted":
+                lines.append(f"- {bench_name(bench)} ≥ {ends['threshold'].iloc[0]:g} ({setting}, {measure}): not fitted "
+                             f"({own['status'].iloc[0] if len(own) else 'no staircase'}).")
+                continue
+            o = own.iloc[0]
+            thr = g[(g["vary"] == "threshold") & (g["status"] == "fitted")]
+            lines.append(
+                f"- {bench_name(bench)} ≥ {o['threshold']:g} ({setting}, {measure} parameters): **{_fmt(o['halving_months'])} months** "
+                f"(90 % interval {_fmt(o['low_90'])} to {_months(o['high_90'])}) with the window to the setting's last release "
+                f"({o['window_end']}); {_fmt(last['halving_months'].iloc[0])} if it stops at the last record "
+                f"({last['window_end'].iloc[0]}), {_fmt(data['halving_months'].iloc[0])} if it runs to the data's last release "
+                f"({data['window_end'].iloc[0]}); " + (
+                    f"from {_fmt(thr['halving_months'].min())} to {_fmt(thr['halving_months'].max())} over the {len(thr)} "
+                    f"thresholds within 10 points that have enough steps ({', '.join(f'{t:g}' for t in thr['threshold'])})."
+                    if len(thr) > 1 else "no other threshold within 10 points has enough steps for a fit."))
+    out["halving_headline"] = "\n".join(lines) or "*(no headline staircase in this build)*"
+    steps = _read(pdir, "over_time_steps.csv")
+    story = steps[(steps["benchmark"] == "mmlu") & (steps["threshold"] == 60) & (steps["measure"] == "total")
+                  & (steps["setting"] == "variant not stated, shots not stated")].sort_values("release_date") if len(steps) else steps
+    out["mmlu60_steps"] = " → ".join(f"{m.split('/')[-1]} ({d}, {p:g}B)" for m, d, p in
+                                     zip(story["model_id"], story["release_date"], story["params_b"])) or "n/a"
+    return out
+
+
+MOE_HEADLINE = ("mmlu_pro", "instruct, 0-shot, CoT")  # one harness (Swallow) and the most MoE models
+
+
+def _dense_vs_moe(dvm: pd.DataFrame) -> dict[str, str]:
+    """The dense-vs-MoE section: the headline setting's effects and the table of settings."""
+    from .presenting import effect
+
+    out: dict[str, str] = {}
+    if "fit" not in dvm.columns:  # no comparison in this build (or a table from before the lineage-clustered fits)
+        dvm = pd.DataFrame(columns=["benchmark", "setting", "fit", "term"])
+    bench, setting = MOE_HEADLINE
+    ci = lambda r: f"{r['points']:+.1f} points (95 % CI {r['low']:+.1f} to {r['high']:+.1f})"  # noqa: E731
+    per = lambda r: f"{r['points']:.1f} points per tenfold ({r['low']:.1f} to {r['high']:.1f})"  # noqa: E731
+    rows = {f: effect(dvm, bench, setting, f) if len(dvm) else None
+            for f in ("equal total", "equal total + date", "equal active", "equal active + date")}
+    split = {t: effect(dvm, bench, setting, "total + active + date", t) if len(dvm) else None
+             for t in ("log10_total", "log10_active")}
+    out["moe_setting"] = f"{bench_name(bench)}, {setting}"
+    if rows["equal total"] is None:
+        for k in ("moe_total", "moe_total_date", "moe_active", "moe_active_date", "moe_split_total", "moe_split_active",
+                  "moe_n", "moe_lineages", "dense_n", "dense_lineages"):
+            out[k] = "n/a"
+    else:
+        r = rows["equal total"]
+        out |= {"moe_total": ci(r), "moe_total_date": ci(rows["equal total + date"]), "moe_active": ci(rows["equal active"]),
+                "moe_active_date": ci(rows["equal active + date"]), "moe_split_total": per(split["log10_total"]),
+                "moe_split_active": per(split["log10_active"]), "moe_n": str(int(r["n_moe"])),
+                "moe_lineages": str(int(r["n_moe_lineages"])), "dense_n": str(int(r["n_dense"])),
+                "dense_lineages": str(int(r["n_dense_lineages"]))}
+    table = []
+    if len(dvm):
+        for (b, s), g in dvm.groupby(["benchmark", "setting"], sort=True):
+            a, d = effect(g, b, s, "equal total"), effect(g, b, s, "equal total + date")
+            t, v = effect(g, b, s, "total + active + date", "log10_total"), effect(g, b, s, "total + active + date", "log10_active")
+            table.append({"benchmark": bench_name(b), "setting": s,
+                          "MoE models (lineages)": f"{int(a['n_moe'])} ({int(a['n_moe_lineages'])})",
+                          "dense models (lineages)": f"{int(a['n_dense'])} ({int(a['n_dense_lineages'])})",
+                          "MoE - dense, equal total": f"{a['points']:+.1f} ({a['low']:+.1f} to {a['high']:+.1f})",
+                          "with date": f"{d['points']:+.1f} ({d['low']:+.1f} to {d['high']:+.1f})",
+                          "per tenfold total / active (with date)": f"{t['points']:.1f} / {v['points']:.1f}"})
+    out["moe_table"] = _md_table(pd.DataFrame(table))
+    out["n_moe_settings"] = str(len(table))
     return out
 
 
