@@ -56,9 +56,11 @@ TABLES = {
     MODELS: (schema.MODELS, "source_models.csv + data/raw/curated/models.csv, by the precedence in llmscale.reconcile", {
         "model_id": ("", "canonical id: the maker's Hugging Face repo id, lowercased"),
         "name": ("", "a display name: the spelling of the highest-ranked source"),
-        "family": ("", "the id up to its size (qwen/qwen2.5-7b-instruct -> qwen/qwen2.5); blank when the id states no size"),
+        "family": ("", "the id up to its size (qwen/qwen2.5-7b-instruct -> qwen/qwen2.5); where the id states no size, its lineage root's family, else the lineage id"),
         "variant": ("", "instruct when the id ends in a post-training tag (-instruct, -chat, -it, ...), base when it states a size without one, else unknown"),
         "base_model_id": ("", "for an instruct variant, the id of its base model when that model is in the table"),
+        "lineage": ("", "the base model and everything trained from it, by anyone (llmscale.lineage): the root base model's id without post-training, date or context tags"),
+        "lineage_ref": ("", "how the lineage was decided, one step per parent: 'curated: <URL>' (a maker's page names the base model), '<source>:<source_row>' (a source's base-model field), 'name: ...' (read from the id)"),
         "sources": ("", "sources that describe this model, ';'-separated"),
         "n_sources": ("count", "how many sources describe this model"),
         "non_embedding_params_b": ("billions", "total minus vocab x hidden (x2 when embeddings are untied), from the facts in this row"),
@@ -96,7 +98,7 @@ TABLES = {
 }
 FACT_COLUMNS = [c for c in schema.MODELS.columns if c.endswith("_ref")]
 for _c in FACT_COLUMNS:
-    TABLES[MODELS][2][_c] = ("", FACT_REF)
+    TABLES[MODELS][2].setdefault(_c, ("", FACT_REF))
 
 EXTRA = {
     SOURCES: [("source", "", "source folder under data/raw"), ("credit", "", "how to credit it"),
