@@ -509,3 +509,15 @@ def test_closed_models_are_named_above_their_intervals_inside_the_axes():
         assert box.x0 < cap[0] < box.x1  # centred on it
         assert box.y1 <= axes_box.y1  # not cut off by the axes
     plt.close(fig)
+
+
+def test_a_fold_gives_statsmodels_own_prediction_interval():
+    d = fit.usable(synthetic(n=60), SPEC).reset_index(drop=True)
+    x, y = fit._design(d, SPEC), d[fit.RESPONSE].to_numpy()
+    train, test = np.arange(0, 45), np.arange(45, 60)
+    _, mean, low, high = fit._fold(x, y, train, test, 0.9)
+    import statsmodels.api as sm
+
+    sf = sm.OLS(y[train], x[train]).fit().get_prediction(x[test]).summary_frame(alpha=0.1)
+    assert np.allclose(mean, sf["mean"]) and np.allclose(low, sf["obs_ci_lower"]) and np.allclose(high, sf["obs_ci_upper"])
+    assert fit._fold(x, y, train[:7], test, 0.9) is None  # too few to train on

@@ -383,14 +383,21 @@ def draw_forest(closed: pd.DataFrame, credit: str):
                         c.loc[sel, "high_b"] - c.loc[sel, "estimate_b"]], fmt="o", color=colours[ext], capsize=3,
                         label="score outside the training range" if ext else "score inside the training range")
     ax.set_yticks(y)
-    ax.set_yticklabels([f"{m.split('/')[-1]} · {s}  (grouped-CV R² {r:.2f}; coverage over 100B {cov})"
-                        for m, s, r, cov in zip(c["model_id"], c["spec"], c["r2_grouped_kfold"].astype(float),
-                                                c["coverage_over_100b"].astype(float).map(lambda v: "n/a" if math.isnan(v) else f"{v:.0%}"))],
-                       fontsize=9)
+    ids = pd.Series(sorted(set(c["model_id"])))
+    names = c["model_id"].map(dict(zip(ids, closed_labels(ids))))  # one short name per model, however many rows
+    ax.set_yticklabels([f"{n} · {s.replace(' + release_years', ' + date')}" for n, s in zip(names, c["spec"])], fontsize=9)
     plotting.params_axis(ax, "x")
-    ax.set_xlabel("Predicted total parameters (billions, log scale), 90 % prediction interval")
+    ax.set_xlabel("Predicted total parameters (billions, log scale), 90 % interval")
+    # beside each row, how well its fit held up when whole lineages were held out
+    right = ax.twinx()
+    right.set_ylim(ax.get_ylim())
+    right.set_yticks(y)
+    right.set_yticklabels([f"R² {r:.2f} · over 100B {'n/a' if math.isnan(v) else f'{v:.0%}'}" for r, v in
+                           zip(c["r2_grouped_kfold"].astype(float), c["coverage_over_100b"].astype(float))], fontsize=9)
+    right.set_ylabel("fit's lineage-K-fold R² · interval coverage over 100B", fontsize=10)
+    right.grid(False)
     ax.set_title("Closed models: predicted size under each fit", loc="left")
-    ax.legend(loc="lower right", fontsize=11)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2, fontsize=10, frameon=False)
     plotting.footer(fig, credit)
     return fig
 
