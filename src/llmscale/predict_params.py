@@ -143,14 +143,15 @@ def spec_table(data: pd.DataFrame, spec_list: list[fit.Spec]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["spec", "benchmark", "setting", "covariates", "n_models", "n_lineages"])
 
 
-def headline_spec(table: pd.DataFrame) -> str:
-    """The pre-registered headline fit (:data:`HEADLINE_RULE`). It reads only ``spec``,
-    ``setting``, ``covariates``, ``n_lineages`` and ``n_models``, never a metric, so the choice
-    is fixed before any validation result is seen. Pooled fits are not candidates."""
+def headline_spec(table: pd.DataFrame) -> str | None:
+    """The pre-registered headline fit (:data:`HEADLINE_RULE`), None when no score-alone fit
+    exists. It reads only ``spec``, ``setting``, ``covariates``, ``n_lineages`` and
+    ``n_models``, never a metric, so the choice is fixed before any validation result is
+    seen. Pooled fits are not candidates."""
     t = table[["spec", "setting", "covariates", "n_lineages", "n_models"]].drop_duplicates("spec")
     t = t[(t["covariates"] == "score alone") & ~t["setting"].astype(str).str.startswith("pooled")]
     if t.empty:
-        raise ValueError("no score-alone fit to choose a headline from")
+        return None
     return str(t.sort_values(["n_lineages", "n_models", "spec"], ascending=[False, False, True]).iloc[0]["spec"])
 
 

@@ -152,7 +152,7 @@ def _prediction(pdir: Path) -> dict[str, str]:
             "main_specs_table", "grouping_effect", "median_r2_random", "median_r2_grouped", "coverage_over_100b_range",
             "coverage_all_range", "models_per_lineage", "headline_n_over_100b", "external_summary", "date_summary", "pooled_summary", "n_specs_total", "n_eligible",
             "n_refused_target", "n_refused_lineages", "n_refused_r2", "price_specs")
-    if own.empty:
+    if own.empty or headline_spec(own) is None:
         out.update({k: "n/a" for k in keys})
         out["headline_table"] = out["main_specs_table"] = _md_table(pd.DataFrame())
     else:
