@@ -333,6 +333,9 @@ def test_validate_gives_one_row_per_scheme_with_size_bins():
     assert (bins == e["n"]).all()  # every prediction falls in one size bin
     assert e.attrs["notes"]["time_split"]["status"].startswith("fitted")
     assert list(fit.validate(d, SPEC, repeats=1)["scheme"]) == ["repeated_kfold", "grouped_kfold", "leave_lineage_out"]
+    se = e.set_index("scheme")["r2_repeat_se"]
+    assert 0 < se["repeated_kfold"] < 0.01 and 0 < se["grouped_kfold"] < 0.01 and se[["time_split", "external"]].isna().all()
+    assert np.isnan(fit.validate(d, SPEC, repeats=1)["r2_repeat_se"].iloc[0])  # one repeat: no spread to measure
 
 
 # --- lineages ------------------------------------------------------------------------------------

@@ -100,3 +100,9 @@ def test_pooled_settings_move_scores_by_the_paired_offset():
 def test_no_score_alone_fit_means_no_headline():
     assert pp.headline_spec(spec_rows().iloc[[1]]) is None
     assert pp.headline_spec(pd.DataFrame(columns=["spec", "setting", "covariates", "n_lineages", "n_models"])) is None
+
+
+def test_no_closed_prediction_is_an_empty_table_that_filters_cleanly():
+    empty = pp.predict_closed(frame(), [])
+    assert list(empty.columns) == pp.CLOSED_COLUMNS and empty["eligible"].dtype == bool
+    assert list(empty[empty["eligible"]].columns) == pp.CLOSED_COLUMNS  # a boolean mask, not a column list

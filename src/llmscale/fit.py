@@ -693,11 +693,23 @@ def metrics(heldout: pd.DataFrame) -> dict:
     return out
 
 
+def repeat_se(heldout: pd.DataFrame) -> float:
+    """Monte Carlo standard error of the R² averaged over K-fold repeats: the spread of the
+    per-repeat R² (folds named ``r{repeat}...``) over the square root of the repeats. It says
+    whether more repeats would change the quoted R²; NaN with fewer than two repeats."""
+    if not len(heldout):
+        return math.nan
+    rep = heldout["fold"].str.extract(r"^r(\d+)", expand=False)
+    per = [_basic(g)["r2"] for _, g in heldout.groupby(rep)]
+    return float(np.std(per, ddof=1) / math.sqrt(len(per))) if len(per) > 1 else math.nan
+
+
 def validate(frame, spec: Spec, groups: str = "lineage", cutoff: str | None = None, external=None, k: int = 5,
              repeats: int = 10, seed: int = 0, level: float = 0.90, schemes=SCHEMES) -> pd.DataFrame:
     """One row per validation scheme (of ``schemes``; the time split only with a ``cutoff``,
     the external set only with ``external``) with the spec, ``n_models`` and ``n_lineages``
-    usable, and :func:`metrics`; ``attrs['notes']`` keeps each scheme's fold counts and status."""
+    usable, :func:`metrics` and, for the K-folds, :func:`repeat_se`; ``attrs['notes']`` keeps
+    each scheme's fold counts and status."""
     d = usable(frame, spec)
     n_models, n_lineages = len(d), int(lineages(d, groups).nunique()) if len(d) else 0
     rows, notes = [], {}
@@ -710,7 +722,8 @@ def validate(frame, spec: Spec, groups: str = "lineage", cutoff: str | None = No
             held = cross_validate(frame, spec, scheme, groups, k, repeats, seed, cutoff, level)
         rows.append({"spec": spec.name, "benchmark": spec.benchmark, "setting": spec.setting,
                      "covariates": " + ".join(spec.covariates) or "score alone", "scheme": scheme,
-                     "n_models": n_models, "n_lineages": n_lineages, **metrics(held)})
+                     "n_models": n_models, "n_lineages": n_lineages, **metrics(held),
+                     "r2_repeat_se": repeat_se(held) if scheme in ("repeated_kfold", "grouped_kfold") else math.nan})
         notes[scheme] = dict(held.attrs)
     out = pd.DataFrame(rows)
     out.attrs["notes"] = notes

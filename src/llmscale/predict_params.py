@@ -107,7 +107,7 @@ def train(data: pd.DataFrame, spec: fit.Spec) -> pd.DataFrame:
 
 METRIC_COLUMNS = ["spec", "benchmark", "setting", "covariates", "scheme", "n_models", "n_lineages", "n", "r2", "mae_log10",
                   "rmse_log10", "bias_log10", "mae_b", "rmse_b", "median_abs_error_b", "coverage",
-                  *[f"{k}_{b}" for b, _, _ in fit.SIZE_BINS for k in ("n", "coverage", "mae_log10")]]
+                  *[f"{k}_{b}" for b, _, _ in fit.SIZE_BINS for k in ("n", "coverage", "mae_log10")], "r2_repeat_se"]
 
 
 def external(data: pd.DataFrame, spec: fit.Spec) -> pd.DataFrame:
@@ -221,7 +221,7 @@ def predict_closed(data, fitted: list[fit.FittedSpec], level=0.90, eligibility: 
     target-derived covariate are left out: a closed model never has one."""
     rows = _predict_rows(data, fitted, level, lambda d: d["weights"].eq("closed") & ~d["external"])
     if not rows:
-        return pd.DataFrame(columns=CLOSED_COLUMNS)
+        return pd.DataFrame(columns=CLOSED_COLUMNS).astype({"eligible": bool, "extrapolated": bool})
     out = pd.concat(rows, ignore_index=True)
     elig = eligibility if eligibility is not None else pd.DataFrame(columns=ELIGIBILITY_COLUMNS)
     out = out.merge(elig, on="spec", how="left")
