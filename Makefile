@@ -70,7 +70,7 @@ RAW_01 := $(RAW)/MANIFEST.csv $(shell find $(addprefix $(RAW)/,$(RAW_READ)) -typ
 OUT_01 := $(foreach s,$(SOURCES_READ),$(INTERIM)/$(s).csv)
 
 RAW_02 := $(RAW)/MANIFEST.csv $(addprefix $(RAW)/curated/,corrections.csv aliases.csv models.csv makers.csv)
-OUT_02 := $(addprefix $(PROCESSED)/,source_models.csv scores.csv models.csv conflicts.csv unmatched.csv \
+OUT_02 := $(addprefix $(PROCESSED)/,source_models.csv scores.csv models.csv conflicts.csv unmatched.csv size_flags.csv \
 	as_published_cjtrowbridge.csv sources.csv dictionary.csv prices.csv)
 
 # A figure is its SVG, its PNG and its description (caption, alt text, credit) for the gallery.
