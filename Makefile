@@ -145,6 +145,10 @@ refresh: $(STAMP) ## Fetch the live version of each source into data/raw/<source
 test: $(STAMP) ## Run the test suite (units, bad inputs, the chain on a fixture, determinism)
 	$(PY) -m pytest -q
 
+.PHONY: audit
+audit: $(OUT_02) ## Print the data audit: where sizes come from, stated settings, size flags, conflicts by kind
+	$(PY) -m llmscale.audit --processed $(PROCESSED)
+
 .PHONY: bench
 bench: $(STAMP) ## Time a clean build, a no-op build, a fresh venv and the same work in one process
 	$(PY) tests/bench.py
