@@ -73,7 +73,7 @@ RAW_01 := $(RAW)/MANIFEST.csv $(shell find $(addprefix $(RAW)/,$(RAW_READ)) -typ
 OUT_01 := $(foreach s,$(SOURCES_READ),$(INTERIM)/$(s).csv)
 
 RAW_02 := $(RAW)/MANIFEST.csv $(addprefix $(RAW)/curated/,corrections.csv aliases.csv models.csv makers.csv)
-OUT_02 := $(addprefix $(PROCESSED)/,source_models.csv scores.csv models.csv conflicts.csv unmatched.csv \
+OUT_02 := $(addprefix $(PROCESSED)/,source_models.csv scores.csv models.csv conflicts.csv unmatched.csv size_flags.csv \
 	as_published_cjtrowbridge.csv sources.csv dictionary.csv prices.csv)
 
 # A figure is its SVG, its PNG and its description (caption, alt text, credit) for the gallery.
@@ -147,6 +147,10 @@ refresh: $(STAMP) ## Fetch the live version of each source into data/raw/<source
 .PHONY: test
 test: $(STAMP) ## Run the test suite (units, bad inputs, the chain on a fixture, determinism)
 	$(PY) -m pytest -q
+
+.PHONY: audit
+audit: $(OUT_02) ## Print the data audit: where sizes come from, stated settings, size flags, conflicts by kind
+	$(PY) -m llmscale.audit --processed $(PROCESSED)
 
 .PHONY: bench
 bench: $(STAMP) ## Time a clean build, a no-op build, a fresh venv and the same work in one process

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import catchall, dictionary, identity, lineage, manifest, reconcile, schema
+from . import catchall, dictionary, identity, lineage, manifest, reconcile, schema, sizes
 from .errors import DataError
 from .io import write_table
 from .sources import READERS
 from .settings import SETTING_COLUMNS, with_setting_columns
-from .tables import PRICES, AS_PUBLISHED, CONFLICTS, DICTIONARY, MODELS, SCORES, SOURCE_MODELS, SOURCES, UNMATCHED
+from .tables import PRICES, AS_PUBLISHED, CONFLICTS, DICTIONARY, MODELS, SCORES, SIZE_FLAGS, SOURCE_MODELS, SOURCES, UNMATCHED
 
 DROP_ROW = "(row)"
 
@@ -167,6 +167,8 @@ def clean_all(raw_dir, interim_dir, processed_dir, sources) -> pd.DataFrame:
     write_table(scores, out / SCORES, ["source", "source_row", "benchmark"])
     write_table(schema.validate(models, schema.MODELS, out / MODELS, row_col=None), out / MODELS, ["model_id"])
     write_table(conflicts, out / CONFLICTS, ["model_id", "kind", "item", "ref_other"])
+    flags = schema.validate(sizes.size_flags(models), schema.SIZE_FLAGS, out / SIZE_FLAGS, row_col=None)
+    write_table(flags, out / SIZE_FLAGS, ["kind", "model_id"])
     write_table(unmatched, out / UNMATCHED, ["source", "source_row"])
     prices = price_table(all_prices)
     write_table(schema.validate(prices, schema.PRICES, out / PRICES), out / PRICES, ["source", "source_row"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import schema
-from .tables import CONFLICTS, FRONTIER, MODELS, PRICES, SCORES, SOURCE_MODELS, SOURCES, UNMATCHED
+from .tables import CONFLICTS, FRONTIER, MODELS, PRICES, SCORES, SIZE_FLAGS, SOURCE_MODELS, SOURCES, UNMATCHED
 
 ALL_SOURCES = "every ingested source (see sources.csv)"
 FACT_REF = ("where the value came from: 'curated: <URL of the maker's page>', '<source>:<source_row>', or "
@@ -97,6 +97,16 @@ TABLES = {
         "value_other": ("", "the differing value"),
         "ref_other": ("", "where the differing value came from"),
         "reason": ("", "why the used value was preferred (the documented precedence)"),
+    }),
+    SIZE_FLAGS: (schema.SIZE_FLAGS, "models.csv, by llmscale.sizes", {
+        "model_id": ("", "canonical id of an open model"),
+        "kind": ("", "name_vs_total (total more than 15 % from the size in the id) or moe_without_active (a mixture of experts with a total but no active count)"),
+        "name_size_b": ("billions", "the size the id states (its largest <N>b / <N>m token); blank when it states none"),
+        "total_params_b": ("billions", "the model table's total"),
+        "total_params_b_ref": ("", "where that total came from (see models.csv)"),
+        "active_params_b": ("billions", "the model table's active count"),
+        "explained": ("", "the total is a curated fact citing the maker (or inherited from one), which explains the difference from the name"),
+        "note": ("", "the flag in words"),
     }),
     UNMATCHED: (schema.UNMATCHED, ALL_SOURCES, {
         "source": ("", "source folder under data/raw"),

@@ -257,6 +257,22 @@ CONFLICTS = pa.DataFrameSchema(
     coerce=True,
 )
 
+SIZE_FLAGS = pa.DataFrameSchema(
+    {
+        "model_id": pa.Column(str),
+        "kind": pa.Column(str, pa.Check.isin(["name_vs_total", "moe_without_active"])),
+        "name_size_b": _params(),
+        "total_params_b": _params(nullable=False),
+        "total_params_b_ref": _ref(nullable=False),
+        "active_params_b": _params(),
+        "explained": pa.Column(bool),
+        "note": pa.Column(str),
+    },
+    strict=True,
+    ordered=True,
+    coerce=True,
+)
+
 PRICES = pa.DataFrameSchema(
     {
         "source": _SOURCE,

@@ -16,6 +16,7 @@ CONFLICTS = "conflicts.csv"
 UNMATCHED = "unmatched.csv"
 DICTIONARY = "dictionary.csv"
 PRICES = "prices.csv"
+SIZE_FLAGS = "size_flags.csv"
 
 
 def credit_line(processed_dir, sources) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import audit
 from .io import read_table
 from .settings import benchmark_label as bench_name
 
@@ -64,6 +65,7 @@ def numbers(processed_dir) -> dict[str, str]:
     out["n_rumoured"] = str(models["rumoured_total_params_b"].notna().sum())
     conflicts = _read(pdir, "conflicts.csv")
     out["n_conflicts"] = str(len(conflicts))
+    out.update(audit.numbers(pdir))
 
     # size vs score
     fr = _read(pdir, "size_vs_mmlu_frontier.csv")

@@ -29,7 +29,8 @@ How fields are read:
 - Scores: only :data:`BENCHMARKS` (0-1 fractions, ``max_score`` 1) are read, as 0-100.
   ``reporter`` is maker where ``is_self_reported`` is true, independent (harness "LLM-Stats")
   where LLM-Stats verified it, otherwise aggregator. ``shots`` from one "N-shot" in
-  ``analysis_method``, ``cot`` True where it says CoT or chain-of-thought; ``variant`` from the
+  ``analysis_method``, ``cot`` True where it says CoT or chain-of-thought; a ``gpqa`` score whose
+  method names the Diamond subset ("Diamond, Pass@1") is ``gpqa_diamond``; ``variant`` from the
   model's name ("Instruct", "Chat", "-it"), else unknown. ``note`` keeps the method and the
   link the score was taken from.
 
@@ -73,6 +74,7 @@ ORGS = {"ai21": "ai21labs", "cohere": "cohereforai", "deepseek": "deepseek-ai", 
 _HF = re.compile(r"^https?://huggingface\.co/([^/\s]+/[^/\s?#]+)")
 _SHOTS = re.compile(r"(\d+)[- ]shot", re.I)
 _COT = re.compile(r"\bcot\b|chain[- ]of[- ]thought", re.I)
+_DIAMOND = re.compile(r"diamond", re.I)
 
 
 def _load(path: Path, kind: type):
@@ -166,6 +168,8 @@ def _score(r, base) -> dict | None:
     if not 0 <= value <= 100:
         raise DataError(file, row, "score", r["score"], "a fraction between 0 and 1")
     method = r["analysis_method"].strip()
+    if bench == "gpqa" and _DIAMOND.search(method):
+        bench = "gpqa_diamond"  # the method names the Diamond subset: never in one column with full GPQA
     shots = _SHOTS.findall(method)
     reporter, harness = ("maker", None) if self_reported else ("independent", "LLM-Stats") if verified else ("aggregator", None)
     note = "; ".join(p for p in (f"method: {method}" if method else "",

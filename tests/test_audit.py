@@ -1,0 +1,49 @@
+"""The data audit (make audit) on a small processed fixture."""
+
+import pandas as pd
+
+from llmscale import audit, lineage
+
+
+def _fixture(tmp_path):
+    pd.DataFrame({
+        "model_id": ["deepseek-ai/deepseek-v3-base", "deepseek-ai/deepseek-r1-zero", "zai-org/glm-4.6", "openai/gpt-4o", "a/tiny-1b"],
+        "weights": ["open", "open", "open", "closed", "open"],
+        "total_params_b": [671.0, 671.0, 357.0, None, 1.0],
+        "total_params_b_ref": ["curated: https://arxiv.org/abs/2412.19437", "inherited from deepseek-ai/deepseek-v3-base",
+                               "llm-stats:organizations/zai-org/models/glm-4.6/model.json", None, "open-llm-leaderboard:9"],
+        "family": ["deepseek-ai/deepseek-v3"] * 2 + ["zai-org/glm-4.6", "openai/gpt-4o", "a/tiny"],
+        "lineage": ["deepseek-ai/deepseek-v3"] * 2 + ["zai-org/glm-4.6", "openai/gpt-4o", "a/tiny-1b"],
+        "lineage_ref": [lineage.ROOT_REF, "curated: https://github.com/deepseek-ai/DeepSeek-R1", lineage.ROOT_REF, lineage.ROOT_REF,
+                        lineage.ROOT_REF],
+    }).to_csv(tmp_path / "models.csv", index=False)
+    pd.DataFrame({
+        "model_id": ["a/tiny-1b"] * 3, "benchmark": ["mmlu", "mmlu", "gpqa"], "value": [30.0, 31.0, 25.0],
+        "shots": [5, None, 0], "cot": [None] * 3, "variant": ["base", "unknown", "base"], "reporter": ["maker"] * 3,
+        "harness": [None] * 3, "source": ["reported-scores", "cjtrowbridge", "open-llm-leaderboard"], "source_row": ["1", "2", "3"],
+        "note": ["same value as llm-stats:x (variant not stated, shots not stated)", None, None],
+    }).to_csv(tmp_path / "scores.csv", index=False)
+    pd.DataFrame({"model_id": ["a/tiny-1b", "a/tiny-1b"], "kind": ["setting", "fact"], "item": ["mmlu", "release_date"],
+                  "value_used": ["30", "x"], "ref_used": ["r:1", "r:1"], "value_other": ["31", "y"], "ref_other": ["c:2", "c:3"],
+                  "reason": ["", ""]}).to_csv(tmp_path / "conflicts.csv", index=False)
+    pd.DataFrame({"model_id": ["zai-org/glm-4.6"], "kind": ["moe_without_active"], "name_size_b": [None], "total_params_b": [357.0],
+                  "total_params_b_ref": ["llm-stats:x"], "active_params_b": [None], "explained": [False],
+                  "note": ["mixture of experts with a total but no active count"]}).to_csv(tmp_path / "size_flags.csv", index=False)
+    return tmp_path
+
+
+def test_audit_counts_origins_settings_flags_and_conflicts(tmp_path):
+    a = audit.audit(_fixture(tmp_path))
+    assert (a["open_sized"], a["size_maker"], a["size_inherited"], a["size_source_only"]) == (4, 1, 1, 2)
+    assert (a["scores"], a["scores_stated"], a["mmlu_scores"], a["mmlu_stated"], a["merged"]) == (3, 2, 2, 1, 1)
+    assert a["conflicts"] == {"fact": 1, "setting": 1}
+    assert a["moe_without_active"]["model_id"].tolist() == ["zai-org/glm-4.6"] and len(a["name_flags"]) == 0
+    assert (a["lineages"], a["over_10b"], a["over_10b_linked"]) == (4, 3, 1)
+    n = audit.numbers(tmp_path)
+    assert n["audit_size_maker"] == "1 (25%)" and n["audit_mmlu_stated"] == "1 of 2"
+
+
+def test_make_audit_prints_the_lists(tmp_path, capsys):
+    assert audit.main(["--processed", str(_fixture(tmp_path))]) == 0
+    out = capsys.readouterr().out
+    assert "cited to the maker:" in out and "zai-org/glm-4.6: total 357B" in out and "setting 1" in out
