@@ -26,7 +26,7 @@ def test_committed_without_outputs(nb):
 @pytest.mark.parametrize("nb", NBS, ids=lambda p: p.stem)
 def test_one_parameters_cell_of_commented_literals(nb):
     data = json.loads(nb.read_text())
-    assert data["metadata"]["kernelspec"]["name"] == "python3"
+    assert data["metadata"]["kernelspec"]["name"] == "llmscale"  # the kernel make venv registers
     tagged = [c for c in data["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) == 1
     import ast
