@@ -191,3 +191,18 @@ def test_gallery_cites_each_figure_at_the_release_tag(built):
         assert f"{cite['repo']}/raw/{cite['tag']}/figures/{rec['name']}.png" in page
         assert gallery.cite_line(rec, cite) in page
     assert "](figures/" not in page  # no relative embed left
+
+
+def test_the_explorer_notebook_runs_on_a_small_build_and_shows_widgets_and_a_chart(built):
+    import json
+
+    out = built["build"] / "explorer.ipynb"
+    pm.execute_notebook(str(NOTEBOOKS / "explorer.ipynb"), str(out), parameters={"processed_dir": str(built["processed"])},
+                        kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False)
+    outputs = [o for c in json.loads(out.read_text())["cells"] for o in c.get("outputs", [])]
+    kinds = {k for o in outputs for k in o.get("data", {})}
+    assert "application/vnd.jupyter.widget-view+json" in kinds
+    widget_state = json.loads(out.read_text())["metadata"].get("widgets", {})
+    charts = [s for s in json.dumps(widget_state).split("application/vnd.plotly.v1+json")[1:]]
+    assert charts or "application/vnd.plotly.v1+json" in kinds  # the chart, inside the Output widget
+    assert (built["figures"] / "explorer.html").exists()
