@@ -58,12 +58,15 @@ $(STAMP): requirements.lock pyproject.toml
 # every notebook it stores (.gitattributes: filter=nbstripout), and diffs them stripped. The
 # commands are relative to the repository's top, where git runs filters, so the config
 # names no machine's path; outside a git checkout there is nothing to set.
+# What JupyterLab adds on saving besides outputs: the language's details under language_info.
+NBSTRIP := $(VENV)/bin/python -m nbstripout --extra-keys "$(addprefix metadata.language_info.,codemirror_mode \
+	file_extension mimetype nbconvert_exporter pygments_lexer version)"
 .PHONY: git-filter
 git-filter:
 	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1 && [ "$$(git rev-parse --show-toplevel)" = "$(CURDIR)" ]; then \
-	  git config filter.nbstripout.clean '$(VENV)/bin/python -m nbstripout'; \
+	  git config filter.nbstripout.clean '$(NBSTRIP)'; \
 	  git config filter.nbstripout.smudge cat; \
-	  git config diff.ipynb.textconv '$(VENV)/bin/python -m nbstripout -t'; \
+	  git config diff.ipynb.textconv '$(NBSTRIP) -t'; \
 	fi
 
 .PHONY: venv
