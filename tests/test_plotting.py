@@ -67,3 +67,22 @@ def test_settings_in_plain_words_and_chance_levels():
     assert plain_setting("base, 5-shot") == "base (pre-trained) models, 5 examples in the prompt"
     assert (chance_level("mmlu"), chance_level("mmlu_pro"), chance_level("gpqa_diamond")) == (25, 10, 25)
     assert chance_level("ifeval") is None
+
+
+def test_the_staircase_draws_one_line_per_setting_and_names_each_panels_record():
+    import pandas as pd
+
+    steps = pd.DataFrame({
+        "benchmark": ["mmlu"] * 5, "threshold": [60.0] * 5, "measure": ["total", "total", "total", "active", "total"],
+        "setting": ["base, 5-shot", "base, 5-shot", "instruct, 0-shot", "base, 5-shot", "instruct, 0-shot"],
+        "model_id": ["a/big-70b", "qwen/qwen2.5-7b", "x/mid-13b", "a/big-70b", "x/small-3b"],
+        "release_date": ["2023-01-01", "2024-01-01", "2023-06-01", "2023-01-01", "2024-06-01"],
+        "params_b": [70.0, 7.0, 13.0, 20.0, 3.0]})
+    fig = plotting.draw_staircases(steps, {"mmlu": [60, 70]}, "Data: x")
+    panel = fig.axes[0]
+    drawn = [line for line in panel.get_lines() if len(line.get_xdata()) > 1 and not hasattr(line, "label_index")]
+    assert len(drawn) == 2  # two settings, total parameters only: the active staircase stays in the table
+    labels = [t.get_text() for t in panel.texts]
+    assert labels == ["Small 3B"]  # the smallest model clearing it today
+    assert any(t.get_text() == "no dated model\nof known size\nclears it" for t in fig.axes[1].texts)
+    plotting.plt.close(fig)

@@ -244,3 +244,63 @@ def size_score_scatter(df, title, credit, x="total_params_b", y="score", hue="si
     label_points(ax, shown[x].tolist(), shown[y].tolist(), [short_label(t) for t in shown[label]])
     footer(fig, credit)
     return fig, ax
+
+
+def draw_staircases(steps, thresholds: dict, credit: str, measure: str = "total"):
+    """The smallest model clearing each threshold over time, made to be read in a column: one
+    row of panels per benchmark, one panel per threshold, one line per setting (``measure``
+    parameters only; the table keeps the others), the panel's current record holder named."""
+    import matplotlib.dates as mdates
+    import pandas as pd
+
+    from .display import plain_setting, wrap
+    from .settings import benchmark_label
+
+    set_theme()
+    benches = list(thresholds)
+    ncols = max(len(t) for t in thresholds.values())
+    fig, axes = plt.subplots(len(benches), ncols, figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), layout="constrained",
+                             sharey=True, sharex=True, squeeze=False)
+    part = steps[steps["measure"] == measure]
+    settings = sorted(part["setting"].unique())
+    colours = dict(zip(settings, sns.color_palette(PALETTE, len(settings))))
+    for r, bench in enumerate(benches):
+        for c in range(ncols):
+            ax = axes[r][c]
+            if c >= len(thresholds[bench]):
+                ax.axis("off")
+                continue
+            thr = thresholds[bench][c]
+            panel = part[(part["benchmark"] == bench) & (part["threshold"] == thr)]
+            ax.set_title(f"{benchmark_label(bench)} ≥ {thr:g}", loc="left", fontsize=LABEL_PT + 2)
+            if panel.empty:
+                ax.text(0.5, 0.5, "no dated model\nof known size\nclears it", transform=ax.transAxes, ha="center",
+                        va="center", fontsize=LABEL_PT, color="0.4")
+            ends = []
+            for setting, g in panel.groupby("setting", sort=True):
+                g = g.sort_values("release_date")
+                x = mdates.date2num(pd.to_datetime(g["release_date"]))
+                ax.step(x, g["params_b"], where="post", color=colours[setting], lw=2.5)
+                ax.scatter(x, g["params_b"], color=colours[setting], s=30, zorder=3)
+                ends.append((x[-1], float(g["params_b"].iloc[-1]), g["model_id"].iloc[-1]))
+            if ends:  # the smallest model clearing it today, across the settings drawn
+                x, y, model = min(ends, key=lambda e: (e[1], e[0]))
+                label_points(ax, [x], [y], [short_label(model, 16)])
+            params_axis(ax, "y")
+            ax.xaxis_date()
+            ax.xaxis.set_major_locator(mdates.YearLocator())
+            ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    for r in range(len(benches) - 1):  # a panel above an empty slot shows its own dates
+        for c in range(ncols):
+            if axes[r][c].axison and not axes[r + 1][c].axison:
+                axes[r][c].tick_params(axis="x", labelbottom=True)
+    handles = [Line2D([], [], color=colours[s], lw=3) for s in settings]
+    spare = [ax for row in axes for ax in row if not ax.axison]
+    where = spare[-1] if spare else axes[-1][-1]
+    where.legend(handles, [wrap(plain_setting(s), 30) for s in settings], loc="center", frameon=False,
+                 title="Setting (one line each)", alignment="left", labelspacing=0.6)
+    fig.supylabel(f"Smallest model clearing it ({measure} parameters, log scale)", fontsize=19)
+    fig.suptitle("The smallest model that clears each score keeps shrinking", x=0.01, ha="left", fontsize=24,
+                 fontweight="bold")
+    footer(fig, credit)
+    return fig
