@@ -53,6 +53,7 @@ def test_point_labels_are_display_names_never_cut():
     assert display_name("google/flan-t5-small") == "Flan-T5 Small"
     assert display_name("anthropic/claude-opus-4-1") == "Claude Opus 4.1"
     assert display_name("gpt-5-mini") == "GPT-5 Mini"
+    assert display_name("openai/gpt-4o-2024-08-06") == "GPT-4o 2024-08-06"  # a date stays whole
     long = "dolphin-2.9.2-Phi-3-Medium-abliterated"
     label = plotting.short_label("cognitivecomputations/" + long)
     assert "…" not in label and label.replace("\n", "") == long  # broken at a hyphen, nothing dropped

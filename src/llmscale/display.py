@@ -58,7 +58,8 @@ def _word(tok: str) -> str:
 
 def _from_lowercase(tail: str) -> str:
     """An all-lowercase id tail written as its makers write it: family, then size and tags."""
-    toks = tail.split("-")
+    toks = re.sub(r"(\d{4})-(\d{2})-(\d{2})", r"\1\0\2\0\3", tail).split("-")  # a date stays one part
+    toks = [t.replace("\0", "-") for t in toks]
     for n in range(len(toks), 0, -1):
         head = "-".join(toks[:n])
         if head in FAMILIES:
