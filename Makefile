@@ -23,6 +23,15 @@ RUN := $(PY) -m llmscale.chain run
 START := $(shell date +%s.%N)
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+# What Make compares of a notebook: its cells' sources and tags (build/nbsrc/<name>.json,
+# rewritten only when they change), so that running or saving a notebook in JupyterLab,
+# which writes outputs, a kernel name and widget state into it, reruns nothing. The recipe
+# line runs under `make -t` and `-n` too (+), so it never looks out of date. NB is the
+# notebook itself, for the recipe.
+NBSRC := build/nbsrc
+NB = notebooks/$(basename $(notdir $<)).ipynb
+$(NBSRC)/%.json: notebooks/%.ipynb
+	+@$(PYTHON) src/llmscale/nbdeps.py --source $< $@
 PKG_SRC := $(sort $(wildcard src/llmscale/*.py src/llmscale/*/*.py))
 
 # Which package files each notebook imports (DEPS_<notebook>), so that a change to a
@@ -41,7 +50,24 @@ $(STAMP): requirements.lock pyproject.toml
 	@$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(VENV)/bin/uv pip sync --quiet --python $(PY) --require-hashes requirements.lock
 	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e .
+	@$(PY) -m ipykernel install --sys-prefix --name llmscale --display-name "Python 3 (llmscale)" >/dev/null
+	@$(MAKE) --no-print-directory git-filter
 	@touch $@
+
+# Notebooks are committed without outputs however they were saved: git runs nbstripout on
+# every notebook it stores (.gitattributes: filter=nbstripout), and diffs them stripped. The
+# commands are relative to the repository's top, where git runs filters, so the config
+# names no machine's path; outside a git checkout there is nothing to set.
+# What JupyterLab adds on saving besides outputs: the language's details under language_info.
+NBSTRIP := $(VENV)/bin/python -m nbstripout --extra-keys "$(addprefix metadata.language_info.,codemirror_mode \
+	file_extension mimetype nbconvert_exporter pygments_lexer version)"
+.PHONY: git-filter
+git-filter:
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1 && [ "$$(git rev-parse --show-toplevel)" = "$(CURDIR)" ]; then \
+	  git config filter.nbstripout.clean '$(NBSTRIP)'; \
+	  git config filter.nbstripout.smudge cat; \
+	  git config diff.ipynb.textconv '$(NBSTRIP) -t'; \
+	fi
 
 .PHONY: venv
 venv: $(STAMP) ## Create .venv from requirements.lock (only when missing or older than the lock)
@@ -80,54 +106,54 @@ OUT_02 := $(addprefix $(PROCESSED)/,source_models.csv scores.csv models.csv conf
 figs = $(foreach s,$(1),$(FIG)/$(s).svg $(FIG)/$(s).png $(PROCESSED)/figures/$(s).json)
 
 FIGS_03 := $(call figs,size_vs_mmlu_as_published size_vs_mmlu_epoch size_vs_mmlu size_vs_mmlu_pro size_vs_gpqa)
-OUT_03 := $(PROCESSED)/size_vs_mmlu_frontier.csv $(FIGS_03)
+OUT_03 := $(PROCESSED)/size_vs_mmlu_frontier.csv $(FIGS_03) $(FIG)/explorer.html
 
-$(OUT_01) &: notebooks/01_ingest.ipynb $(RAW_01) $(DEPS_01_ingest) $(STAMP)
-	@$(RUN) $<
+$(OUT_01) &: $(NBSRC)/01_ingest.json $(RAW_01) $(DEPS_01_ingest) $(STAMP)
+	@$(RUN) $(NB)
 
-$(OUT_02) &: notebooks/02_clean.ipynb $(OUT_01) $(RAW_02) $(DEPS_02_clean) $(STAMP)
-	@$(RUN) $<
+$(OUT_02) &: $(NBSRC)/02_clean.json $(OUT_01) $(RAW_02) $(DEPS_02_clean) $(STAMP)
+	@$(RUN) $(NB)
 
-$(OUT_03) &: notebooks/03_size_vs_mmlu.ipynb $(OUT_02) $(DEPS_03_size_vs_mmlu) $(STAMP)
-	@$(RUN) $<
+$(OUT_03) &: $(NBSRC)/03_size_vs_mmlu.json $(OUT_02) $(DEPS_03_size_vs_mmlu) $(STAMP)
+	@$(RUN) $(NB)
 
 FIGS_04 := $(call figs,over_time_staircase over_time_halving over_time_sensitivity)
 OUT_04 := $(PROCESSED)/over_time_steps.csv $(PROCESSED)/over_time_halving.csv $(PROCESSED)/over_time_sensitivity.csv $(FIGS_04)
 
-$(OUT_04) &: notebooks/04_over_time.ipynb $(OUT_02) $(DEPS_04_over_time) $(STAMP)
-	@$(RUN) $<
+$(OUT_04) &: $(NBSRC)/04_over_time.json $(OUT_02) $(DEPS_04_over_time) $(STAMP)
+	@$(RUN) $(NB)
 
 FIGS_05 := $(call figs,predict_params_mmlu predict_params_mmlu_pro predict_params_gpqa_diamond predict_params_closed_forest)
 OUT_05 := $(addprefix $(PROCESSED)/,predict_metrics.csv predict_vs_published.csv predict_closed.csv predict_external.csv param_fits.json) $(FIGS_05)
 
-$(OUT_05) &: notebooks/05_predict_params.ipynb $(OUT_02) $(DEPS_05_predict_params) $(STAMP)
-	@$(RUN) $<
+$(OUT_05) &: $(NBSRC)/05_predict_params.json $(OUT_02) $(DEPS_05_predict_params) $(STAMP)
+	@$(RUN) $(NB)
 
 FIGS_06 := $(call figs,dense_vs_moe)
 OUT_06 := $(PROCESSED)/dense_vs_moe.csv $(FIGS_06)
 
-$(OUT_06) &: notebooks/06_dense_vs_moe.ipynb $(OUT_02) $(DEPS_06_dense_vs_moe) $(STAMP)
-	@$(RUN) $<
+$(OUT_06) &: $(NBSRC)/06_dense_vs_moe.json $(OUT_02) $(DEPS_06_dense_vs_moe) $(STAMP)
+	@$(RUN) $(NB)
 
 FIGS_07 := $(call figs,non_embedding)
 OUT_07 := $(PROCESSED)/non_embedding.csv $(FIGS_07)
 
-$(OUT_07) &: notebooks/07_non_embedding.ipynb $(OUT_02) $(DEPS_07_non_embedding) $(STAMP)
-	@$(RUN) $<
+$(OUT_07) &: $(NBSRC)/07_non_embedding.json $(OUT_02) $(DEPS_07_non_embedding) $(STAMP)
+	@$(RUN) $(NB)
 
 # The claims are checked against the model table and the analyses' result tables.
 OUT_08 := $(PROCESSED)/claims.csv
 
-$(OUT_08) &: notebooks/08_claims.ipynb $(RAW)/curated/claims.yaml $(OUT_02) $(OUT_03) $(OUT_04) $(OUT_05) $(OUT_06) \
+$(OUT_08) &: $(NBSRC)/08_claims.json $(RAW)/curated/claims.yaml $(OUT_02) $(OUT_03) $(OUT_04) $(OUT_05) $(OUT_06) \
 		$(DEPS_08_claims) $(STAMP)
-	@$(RUN) $<
+	@$(RUN) $(NB)
 
 # The write-up and the gallery come last: they read every analysis' outputs.
 OUT_09 := FINDINGS.md $(FIG)/README.md
 
-$(OUT_09) &: notebooks/09_writeup.ipynb templates/FINDINGS.md.in $(OUT_03) $(OUT_04) $(OUT_05) $(OUT_06) $(OUT_07) \
+$(OUT_09) &: $(NBSRC)/09_writeup.json templates/FINDINGS.md.in $(OUT_03) $(OUT_04) $(OUT_05) $(OUT_06) $(OUT_07) \
 		$(OUT_08) $(DEPS_09_writeup) $(STAMP)
-	@$(RUN) $<
+	@$(RUN) $(NB)
 
 FIGURES := $(FIGS_03) $(FIGS_04) $(FIGS_05) $(FIGS_06) $(FIGS_07)
 
@@ -157,13 +183,14 @@ bench: $(STAMP) ## Time a clean build, a no-op build, a fresh venv and the same 
 	$(PY) tests/bench.py
 
 .PHONY: lab
-lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: $(STAMP) ## Open JupyterLab on the repository (notebooks, figures, data) with the project's kernel
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --MappingKernelManager.default_kernel_name=llmscale \
+		--LabApp.default_url=/lab/tree/notebooks $(LAB_ARGS) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: clean
 clean: ## Remove generated files (build/, data/interim/, processed tables, figures); never data/raw
 	rm -rf build $(INTERIM)
-	rm -f $(PROCESSED)/*.csv $(PROCESSED)/*.json $(FIG)/*.svg $(FIG)/*.png
+	rm -f $(PROCESSED)/*.csv $(PROCESSED)/*.json $(FIG)/*.svg $(FIG)/*.png $(FIG)/*.html
 	rm -rf $(PROCESSED)/figures
 	rm -f FINDINGS.md $(FIG)/README.md
 

@@ -139,3 +139,72 @@ def test_the_later_notebooks_run_on_a_small_build(built):
     gallery = (built["figures"] / "README.md").read_text()
     for desc in (built["processed"] / "figures").glob("*.json"):
         assert f"## {desc.stem.replace('_', '-')}" in gallery
+
+
+def test_each_executed_notebook_shows_the_figures_it_saves(built):
+    import json
+
+    from llmscale import gallery
+
+    saved = {}
+    for rec in gallery.load(built["processed"]):
+        saved[rec["notebook"]] = saved.get(rec["notebook"], 0) + 1
+    assert saved.get("03_size_vs_mmlu", 0) >= 4
+    for nb in sorted(built["build"].glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(nb.read_text())["cells"]
+        images = [o for c in cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+        assert len(images) == saved.get(nb.stem, 0), f"{nb.name}: {len(images)} images shown, {saved.get(nb.stem, 0)} saved"
+
+
+def test_every_text_is_9px_or_more_in_a_700px_column(built):
+    # the SVGs draw text as glyph paths scaled by font size / 100 (in points, 72 per inch); the
+    # PNG is the same figure at 100 dpi, 1600 px wide, shown 700 px wide in a blog column
+    from llmscale import plotting
+
+    svgs = sorted(built["figures"].glob("*.svg"))
+    assert len(svgs) >= 6
+    for svg in svgs:
+        sizes = [float(s) * 100 for s in re.findall(r"scale\(([0-9.]+) -\1\)", svg.read_text())]
+        assert sizes, f"{svg.name}: no text found"
+        smallest = min(plotting.column_px(pt) for pt in sizes)
+        assert smallest >= plotting.MIN_COLUMN_TEXT_PX, f"{svg.name}: text {smallest:.1f} px tall at 700 px wide"
+        with Image.open(svg.with_suffix(".png")) as im:
+            small = im.resize((plotting.COLUMN_PX, round(im.height * plotting.COLUMN_PX / im.width)))
+            assert small.size == (700, 394)
+
+
+def test_alt_texts_are_computed_per_figure(built):
+    import json
+
+    alts = {p.stem: json.loads(p.read_text())["alt"] for p in (built["processed"] / "figures").glob("size_vs_*.json")}
+    assert len(set(alts.values())) == len(alts)  # no boilerplate shared between charts
+    ep = pd.read_csv(built["processed"] / "size_vs_mmlu_frontier.csv").query("dataset == 'Epoch'")
+    top = ep.loc[ep["score"].idxmax()]
+    assert f"{len(ep)} models" in alts["size_vs_mmlu_epoch"] and f"{top['score']:.1f}" in alts["size_vs_mmlu_epoch"]
+    assert "points per tenfold size" in alts["size_vs_mmlu_epoch"] and "chance (25" in alts["size_vs_mmlu_epoch"]
+
+
+def test_gallery_cites_each_figure_at_the_release_tag(built):
+    from llmscale import gallery
+
+    cite = gallery.citation()
+    page = (built["figures"] / "README.md").read_text()
+    for rec in gallery.load(built["processed"]):
+        assert f"{cite['repo']}/raw/{cite['tag']}/figures/{rec['name']}.png" in page
+        assert gallery.cite_line(rec, cite) in page
+    assert "](figures/" not in page  # no relative embed left
+
+
+def test_the_explorer_notebook_runs_on_a_small_build_and_shows_widgets_and_a_chart(built):
+    import json
+
+    out = built["build"] / "explorer.ipynb"
+    pm.execute_notebook(str(NOTEBOOKS / "explorer.ipynb"), str(out), parameters={"processed_dir": str(built["processed"])},
+                        kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False)
+    outputs = [o for c in json.loads(out.read_text())["cells"] for o in c.get("outputs", [])]
+    kinds = {k for o in outputs for k in o.get("data", {})}
+    assert "application/vnd.jupyter.widget-view+json" in kinds
+    widget_state = json.loads(out.read_text())["metadata"].get("widgets", {})
+    charts = [s for s in json.dumps(widget_state).split("application/vnd.plotly.v1+json")[1:]]
+    assert charts or "application/vnd.plotly.v1+json" in kinds  # the chart, inside the Output widget
+    assert (built["figures"] / "explorer.html").exists()

@@ -475,7 +475,7 @@ def test_closed_model_labels_drop_snapshot_dates_unless_ambiguous():
     from llmscale.predict_params import closed_labels
 
     ids = pd.Series(["openai/gpt-5-mini-2025-08-07", "openai/gpt-4o-2024-08-06", "openai/gpt-4o-2024-05-13", "x/o3"])
-    assert closed_labels(ids) == ["gpt-5-mini", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "o3"]
+    assert closed_labels(ids) == ["GPT-5 Mini", "GPT-4o 2024-08-06", "GPT-4o 2024-05-13", "o3"]  # display names
 
 
 def test_closed_models_are_named_above_their_intervals_inside_the_axes():
@@ -503,7 +503,7 @@ def test_closed_models_are_named_above_their_intervals_inside_the_axes():
     renderer = fig.canvas.get_renderer()
     axes_box = ax.get_window_extent(renderer)
     texts = {t.get_text(): t for t in ax.texts}
-    for name, x, top in zip(["gpt-5", "o3", "model-c"], closed["score"], closed["high_b"]):
+    for name, x, top in zip(["GPT-5", "o3", "Model C"], closed["score"], closed["high_b"]):
         t = texts[name]
         assert t.get_rotation() == 90
         box = t.get_window_extent(renderer)

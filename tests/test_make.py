@@ -49,7 +49,7 @@ def content(path: Path) -> bytes:
 def snapshot(repo):
     out = {
         str(p.relative_to(repo)): content(p)
-        for d in GENERATED for p in sorted((repo / d).glob("*")) if p.is_file() and p.suffix in (".csv", ".json", ".md", ".svg", ".png")
+        for d in GENERATED for p in sorted((repo / d).glob("*")) if p.is_file() and p.suffix in (".csv", ".json", ".md", ".svg", ".png", ".html")
     }
     out["FINDINGS.md"] = (repo / "FINDINGS.md").read_bytes()
     return out
@@ -84,7 +84,7 @@ def notebook_of_target(repo) -> dict:
     r = subprocess.run(["make", "-pnq", "figures"], cwd=repo, capture_output=True, text=True)
     out = {}
     for line in r.stdout.splitlines():
-        m = re.match(r"^([^\s#:]+): notebooks/(\d\d_\w+)\.ipynb", line)
+        m = re.match(r"^([^\s#:]+): build/nbsrc/(\d\d_\w+)\.json", line)
         if m:
             out[m.group(1)] = m.group(2)
     return out
@@ -134,6 +134,65 @@ def test_changing_a_module_reruns_the_notebooks_that_import_it(repo):
     touch(repo / "src/llmscale/io.py")  # every stage writes tables
     assert would_run(repo) == ["01_ingest", "02_clean", *AFTER_02]
     settle(repo)
+
+
+def test_running_or_saving_a_notebook_reruns_nothing_but_an_edit_does(repo):
+    import json
+
+    nb = repo / "notebooks/06_dense_vs_moe.ipynb"
+    original = nb.read_text()
+    saved = json.loads(original)  # as JupyterLab saves it after a run: outputs, counts, kernel, widget state
+    code = [c for c in saved["cells"] if c["cell_type"] == "code"]
+    for i, c in enumerate(code, 1):
+        c["execution_count"] = i
+        c["outputs"] = [{"output_type": "display_data", "data": {"image/png": "iVBORw0KGgo=", "text/plain": ["<Figure>"]},
+                         "metadata": {}}]
+        c["metadata"]["execution"] = {"iopub.execute_input": "2026-01-01T00:00:00Z"}
+    saved["metadata"]["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    saved["metadata"]["language_info"] = {"name": "python", "version": "3.11.7"}
+    saved["metadata"]["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    nb.write_text(json.dumps(saved, indent=1))
+    touch(nb)
+    assert would_run(repo) == []
+    edited = json.loads(original)
+    code = [c for c in edited["cells"] if c["cell_type"] == "code"]
+    code[-1]["source"] = list(code[-1]["source"]) + ["\n", "None"]
+    nb.write_text(json.dumps(edited, indent=1))
+    touch(nb)
+    assert would_run(repo) == ["06_dense_vs_moe", "08_claims", "09_writeup"]
+    nb.write_text(original)
+    touch(nb)
+    assert would_run(repo) == ["06_dense_vs_moe", "08_claims", "09_writeup"]  # its cells changed back
+    settle(repo)
+
+
+def test_git_stores_notebooks_stripped_however_they_were_saved(tmp_path):
+    import json
+    import sys
+
+    if not (ROOT / ".venv/bin/python").exists():
+        pytest.skip("needs the project's .venv")
+    git = lambda *a, cwd=tmp_path: subprocess.run(["git", *a], cwd=cwd, capture_output=True, text=True, check=True).stdout  # noqa: E731
+    git("init", "-q")
+    for f in ("Makefile", ".gitattributes", "notebooks/06_dense_vs_moe.ipynb"):
+        (tmp_path / f).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / f, tmp_path / f)
+    os.symlink(ROOT / ".venv", tmp_path / ".venv")
+    make(tmp_path, "git-filter")
+    assert git("config", "filter.nbstripout.clean").startswith(".venv/bin/python -m nbstripout ")  # no machine's path
+    nb = tmp_path / "notebooks/06_dense_vs_moe.ipynb"
+    data = json.loads(nb.read_text())
+    for c in data["cells"]:
+        if c["cell_type"] == "code":
+            c["execution_count"], c["outputs"] = 3, [{"output_type": "stream", "name": "stdout", "text": ["x\n"]}]
+    data["metadata"]["language_info"] = {"name": "python", "version": "3.11.7", "mimetype": "text/x-python",
+                                         "codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py"}
+    nb.write_text(json.dumps(data, indent=1))
+    git("add", "06_dense_vs_moe.ipynb", cwd=tmp_path / "notebooks")  # from a subfolder: git runs filters at the top
+    stored = git("show", ":notebooks/06_dense_vs_moe.ipynb")
+    assert stored == (ROOT / "notebooks/06_dense_vs_moe.ipynb").read_text()
+    r = subprocess.run([sys.executable, "-m", "nbstripout", "--verify", str(nb)], capture_output=True)
+    assert r.returncode == 1  # the working copy keeps its outputs; only git's copy is stripped
 
 
 def test_parallel_clean_build_is_byte_identical(repo):

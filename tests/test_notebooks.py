@@ -9,13 +9,14 @@ import pytest
 from conftest import NOTEBOOKS
 
 NBS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+ALL = [*NBS, NOTEBOOKS / "explorer.ipynb"]  # the explorer is not part of the chain, but kept as clean
 
 
 def test_there_are_numbered_notebooks():
     assert [p.stem[:2] for p in NBS] == [f"{i:02d}" for i in range(1, len(NBS) + 1)]
 
 
-@pytest.mark.parametrize("nb", NBS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("nb", ALL, ids=lambda p: p.stem)
 def test_committed_without_outputs(nb):
     r = subprocess.run([sys.executable, "-m", "nbstripout", "--verify", str(nb)], capture_output=True, text=True)
     assert r.returncode == 0, f"{nb.name} carries outputs; run nbstripout on it"
@@ -23,10 +24,10 @@ def test_committed_without_outputs(nb):
     assert not any(c.get("outputs") or c.get("execution_count") for c in cells if c["cell_type"] == "code")
 
 
-@pytest.mark.parametrize("nb", NBS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("nb", ALL, ids=lambda p: p.stem)
 def test_one_parameters_cell_of_commented_literals(nb):
     data = json.loads(nb.read_text())
-    assert data["metadata"]["kernelspec"]["name"] == "python3"
+    assert data["metadata"]["kernelspec"]["name"] == "llmscale"  # the kernel make venv registers
     tagged = [c for c in data["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) == 1
     import ast

@@ -30,3 +30,60 @@ def test_labels_sit_on_the_pixel_grid_and_arrows_point_at_the_data():
         grid = start / plotting._GRID_PX
         assert np.allclose(grid - np.floor(grid), plotting._GRID_OFFSET, atol=1e-6)
     plotting.plt.close(fig)
+
+
+def test_save_figure_raises_small_text_to_the_column_minimum(tmp_path):
+    fig, ax = plotting.new_figure()
+    ax.set_title("A title")
+    ax.text(0.5, 0.5, "tiny", fontsize=6)
+    ax.tick_params(labelsize=7)
+    plotting.footer(fig, "Data: somebody")
+    assert min(t.get_fontsize() for t in plotting.visible_texts(fig)) < plotting.MIN_TEXT_PT
+    plotting.save_figure(fig, tmp_path / "f")
+    sizes = [t.get_fontsize() for t in plotting.visible_texts(fig)]
+    assert min(plotting.column_px(s) for s in sizes) >= plotting.MIN_COLUMN_TEXT_PX
+    assert (tmp_path / "f.png").exists() and (tmp_path / "f.svg").exists()
+
+
+def test_point_labels_are_display_names_never_cut():
+    from llmscale.display import display_name, wrap
+
+    assert display_name("Qwen/Qwen3-32B") == "Qwen3-32B"
+    assert display_name("llama-2-13b-hf") == "Llama 2 13B"
+    assert display_name("google/flan-t5-small") == "Flan-T5 Small"
+    assert display_name("anthropic/claude-opus-4-1") == "Claude Opus 4.1"
+    assert display_name("gpt-5-mini") == "GPT-5 Mini"
+    assert display_name("openai/gpt-4o-2024-08-06") == "GPT-4o 2024-08-06"  # a date stays whole
+    long = "dolphin-2.9.2-Phi-3-Medium-abliterated"
+    label = plotting.short_label("cognitivecomputations/" + long)
+    assert "…" not in label and label.replace("\n", "") == long  # broken at a hyphen, nothing dropped
+    assert all(len(line) <= 22 for line in label.splitlines())
+    assert wrap("Smaug Llama 3 70B Instruct", 22) == "Smaug Llama 3 70B\nInstruct"
+
+
+def test_settings_in_plain_words_and_chance_levels():
+    from llmscale.display import chance_level, plain_setting
+
+    assert plain_setting("instruct, 0-shot, CoT") == "instruction-tuned models, no examples in the prompt, chain of thought"
+    assert plain_setting("base, 5-shot") == "base (pre-trained) models, 5 examples in the prompt"
+    assert (chance_level("mmlu"), chance_level("mmlu_pro"), chance_level("gpqa_diamond")) == (25, 10, 25)
+    assert chance_level("ifeval") is None
+
+
+def test_the_staircase_draws_one_line_per_setting_and_names_each_panels_record():
+    import pandas as pd
+
+    steps = pd.DataFrame({
+        "benchmark": ["mmlu"] * 5, "threshold": [60.0] * 5, "measure": ["total", "total", "total", "active", "total"],
+        "setting": ["base, 5-shot", "base, 5-shot", "instruct, 0-shot", "base, 5-shot", "instruct, 0-shot"],
+        "model_id": ["a/big-70b", "qwen/qwen2.5-7b", "x/mid-13b", "a/big-70b", "x/small-3b"],
+        "release_date": ["2023-01-01", "2024-01-01", "2023-06-01", "2023-01-01", "2024-06-01"],
+        "params_b": [70.0, 7.0, 13.0, 20.0, 3.0]})
+    fig = plotting.draw_staircases(steps, {"mmlu": [60, 70]}, "Data: x")
+    panel = fig.axes[0]
+    drawn = [line for line in panel.get_lines() if len(line.get_xdata()) > 1 and not hasattr(line, "label_index")]
+    assert len(drawn) == 2  # two settings, total parameters only: the active staircase stays in the table
+    labels = [t.get_text() for t in panel.texts]
+    assert labels == ["Small 3B"]  # the smallest model clearing it today
+    assert any(t.get_text() == "no dated model\nof known size\nclears it" for t in fig.axes[1].texts)
+    plotting.plt.close(fig)

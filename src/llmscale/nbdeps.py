@@ -3,6 +3,11 @@
 ``python3 src/llmscale/nbdeps.py notebooks/*.ipynb`` prints, for each notebook, a Make
 variable ``DEPS_<stem>`` listing the files of ``src/llmscale`` it imports, directly or
 through other modules, so that changing a module reruns exactly the notebooks that use it.
+
+``python3 src/llmscale/nbdeps.py --source NOTEBOOK OUT`` writes what Make compares of a
+notebook (each cell's type, source and tags: no outputs, counts, kernel or widget state) to
+``OUT``, and leaves ``OUT`` untouched when that has not changed, so that running or saving
+a notebook reruns nothing. A new ``OUT`` takes the notebook's modification time.
 """
 
 from __future__ import annotations
@@ -61,17 +66,43 @@ def closure(start: set[str]) -> list[Path]:
     return sorted(set(seen.values()))
 
 
+def cells(path: Path) -> list[dict]:
+    """Each cell's type, source (one string) and tags."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [{"cell_type": c["cell_type"],
+             "source": "".join(c["source"]) if isinstance(c["source"], list) else c["source"],
+             "tags": sorted(c.get("metadata", {}).get("tags", []))} for c in nb["cells"]]
+
+
+def write_source(notebook: Path, out: Path) -> bool:
+    """Write the notebook's cells to ``out`` unless ``out`` already says the same; True if written."""
+    import os
+
+    text = json.dumps(cells(notebook), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    out = Path(out)
+    if out.exists() and out.read_text(encoding="utf-8") == text:
+        return False
+    fresh = not out.exists()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    if fresh:  # first sight: as old as the notebook, so that creating it reruns nothing
+        st = Path(notebook).stat()
+        os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(tmp, out)
+    return True
+
+
 def notebook_imports(path: Path) -> set[str]:
-    nb = json.loads(Path(path).read_text())
-    code = "\n".join(
-        "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-        for c in nb["cells"] if c["cell_type"] == "code"
-    )
+    code = "\n".join(c["source"] for c in cells(path) if c["cell_type"] == "code")
     lines = [ln for ln in code.splitlines() if not ln.lstrip().startswith(("%", "!"))]
     return _imports(ast.parse("\n".join(lines)))
 
 
 def main(argv) -> None:
+    if argv[:1] == ["--source"]:
+        write_source(Path(argv[1]), Path(argv[2]))
+        return
     root = SRC.parent.parent
     for nb in argv:
         files = closure(notebook_imports(Path(nb)))

@@ -18,6 +18,10 @@ from .io import atomic_write_bytes  # noqa: E402
 
 PALETTE = "colorblind"
 WIDTH_PX, HEIGHT_PX, DPI = 1600, 900, 100
+# A figure is cited shrunk to a blog column: every text must still be MIN_COLUMN_TEXT_PX tall there.
+COLUMN_PX, MIN_COLUMN_TEXT_PX = 700, 9
+MIN_TEXT_PT = 15.0  # 15 pt = 20.8 px at 100 dpi = 9.1 px at 700/1600; nothing is drawn smaller
+LABEL_PT = 16.0  # point labels and footers
 
 
 def set_theme() -> None:
@@ -30,8 +34,14 @@ def set_theme() -> None:
             "figure.dpi": DPI,
             "savefig.dpi": DPI,
             "axes.titleweight": "bold",
-            "axes.titlesize": 20,
-            "font.size": 13,
+            "axes.titlesize": 24,
+            "figure.titlesize": 24,
+            "font.size": LABEL_PT,
+            "axes.labelsize": 19,
+            "xtick.labelsize": 17,
+            "ytick.labelsize": 17,
+            "legend.fontsize": LABEL_PT,
+            "legend.title_fontsize": LABEL_PT,
         }
     )
 
@@ -43,13 +53,13 @@ def new_figure():
     return fig, ax
 
 
-def footer(fig, text: str, width: int = 170) -> None:
+def footer(fig, text: str, width: int = 120) -> None:
     """The data credit, bottom right, wrapped to ``width`` characters, with room made for it."""
     import textwrap
 
     lines = textwrap.wrap(text, width) or [""]
-    fig.text(0.995, 0.008, "\n".join(lines), ha="right", va="bottom", fontsize=11, color="0.3", linespacing=1.3)
-    bottom = 0.012 + 0.026 * len(lines)
+    fig.text(0.995, 0.008, "\n".join(lines), ha="right", va="bottom", fontsize=LABEL_PT, color="0.3", linespacing=1.3)
+    bottom = 0.014 + 1.3 * LABEL_PT * DPI / 72 / HEIGHT_PX * len(lines)
     if fig.get_layout_engine() is not None:
         fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
 
@@ -70,28 +80,79 @@ def params_axis(ax, axis="x") -> None:
     target.set_major_formatter(FuncFormatter(_billions))
 
 
-def short_label(name: str, width: int = 24) -> str:
-    """A point label: the name without a trailing parenthetical, cut to ``width`` characters."""
-    s = str(name).split(" (")[0].strip()
-    return s if len(s) <= width else s[: width - 1] + "…"
+def short_label(name: str, width: int = 22) -> str:
+    """A point label: the model's display name (:func:`llmscale.display.display_name`), broken
+    onto a second line at a space or hyphen when longer than ``width``; never cut."""
+    from .display import display_name, wrap
+
+    return wrap(display_name(name), width)
+
+
+def column_px(points: float) -> float:
+    """How tall text of ``points`` is once the 1600 px figure is shrunk to a 700 px column."""
+    return points * DPI / 72 * COLUMN_PX / WIDTH_PX
+
+
+def visible_texts(fig) -> list:
+    """Every visible, non-empty text of ``fig`` (titles, labels, ticks, legend, footer)."""
+    from matplotlib.text import Text
+
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and t.get_figure() is not None]
+
+
+def enforce_min_text(fig, min_pt: float = MIN_TEXT_PT) -> int:
+    """Raise every text smaller than ``min_pt`` to it (the layout engine then makes room);
+    returns how many were raised. Run by :func:`save_figure`, so no saved figure has text
+    under :data:`MIN_COLUMN_TEXT_PX` in a 700 px column."""
+    for ax in fig.axes:  # tick labels are made anew at each draw, from the axis' tick parameters
+        for axis in (ax.xaxis, ax.yaxis):
+            for which, ticks in (("major", axis.get_major_ticks()), ("minor", axis.get_minor_ticks())):
+                if ticks and ticks[0].label1.get_fontsize() < min_pt:
+                    axis.set_tick_params(which=which, labelsize=min_pt)
+    small = [t for t in visible_texts(fig) if t.get_fontsize() < min_pt]
+    for t in small:
+        t.set_fontsize(min_pt)
+    return len(small)
+
+
+def _in_kernel() -> bool:
+    import sys
+
+    if "IPython" not in sys.modules:
+        return False
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 def save_figure(fig, stem, formats=("svg", "png")) -> list[Path]:
-    """Save ``fig`` as ``stem.svg`` and ``stem.png`` (1600x900), atomically and reproducibly."""
+    """Save ``fig`` as ``stem.svg`` and ``stem.png`` (1600x900), atomically and reproducibly,
+    with no text under the column minimum; in a notebook, show the PNG as it is written."""
     stem = Path(stem)
-    written = []
-    for fmt in formats:
+    enforce_min_text(fig)
+    written, png = [], None
+    for fmt in dict.fromkeys([*formats, "png"]):
         buf = io.BytesIO()
         meta = {"svg": {"Date": None, "Creator": None}, "png": {"Software": None}}[fmt]
         fig.savefig(buf, format=fmt, dpi=DPI, metadata=meta)
-        written.append(atomic_write_bytes(stem.with_suffix(f".{fmt}"), buf.getvalue()))
+        if fmt == "png":
+            png = buf.getvalue()
+        if fmt in formats:
+            written.append(atomic_write_bytes(stem.with_suffix(f".{fmt}"), buf.getvalue()))
     plt.close(fig)
+    if _in_kernel():
+        from IPython.display import Image, display
+
+        display(Image(data=png, format="png", width=WIDTH_PX // 2))
     return written
 
 
-def label_points(ax, xs, ys, labels, fontsize=10) -> None:
-    """Label points so that labels do not overlap each other or the points (adjustText)."""
-    texts = [ax.text(x, y, str(t), fontsize=fontsize) for x, y, t in zip(xs, ys, labels)]
+def label_points(ax, xs, ys, labels, fontsize=LABEL_PT) -> None:
+    """Label points so that labels do not overlap each other or the points (adjustText); never
+    smaller than :data:`MIN_TEXT_PT`, so that the placement is done at the size saved."""
+    fontsize = max(float(fontsize), MIN_TEXT_PT)
+    texts = [ax.text(x, y, str(t), fontsize=fontsize, linespacing=1.0) for x, y, t in zip(xs, ys, labels)]
     if texts:
         texts, arrows = adjust_text(
             texts, x=list(xs), y=list(ys), ax=ax,
@@ -143,28 +204,103 @@ def _snap_labels(ax, texts, arrows, xs, ys, gap_px: float = 3.0) -> None:
         ax.add_artist(line)  # not add_line: a leader line must not move the axis limits
 
 
+def chance_line(ax, chance: float | None) -> None:
+    """A dotted line at the score of random guessing, labelled at the left."""
+    if chance is None:
+        return
+    ax.axhline(chance, color="0.35", ls=":", lw=2, zorder=1)
+    ax.annotate(f"chance ({chance:g} %)", (0.005, chance), xycoords=("axes fraction", "data"), xytext=(0, 4),
+                textcoords="offset points", ha="left", va="bottom", fontsize=LABEL_PT, color="0.35")
+
+
 def size_score_scatter(df, title, credit, x="total_params_b", y="score", hue="size_class", label="label",
                        frontier="on_frontier", xlabel="Total parameters (billions, log scale)", ylabel="MMLU (%)",
-                       label_all=True):
-    """Size (log x) vs score, coloured by size class, frontier of each class as a step line.
-    Every point is labelled, or (``label_all`` False) the frontier's points only."""
+                       label_all=True, chance=None, subtitle=None):
+    """Size (log x) vs score, coloured by size class, frontier of each class as a step line,
+    and a dotted chance line where the benchmark has one. Every point is labelled, or
+    (``label_all`` False) the frontier's points and the highest score only."""
     fig, ax = new_figure()
     order = list(df.groupby(hue, sort=False)[x].min().sort_values().index)  # classes from small to large
     palette = dict(zip(order, sns.color_palette(PALETTE, len(order))))
     for cls in order:
         part = df[df[hue] == cls]
-        ax.scatter(part[x], part[y], s=45, color=palette[cls], label=cls, alpha=0.85, edgecolor="white", lw=0.5, zorder=3)
+        ax.scatter(part[x], part[y], s=60, color=palette[cls], label=cls, alpha=0.85, edgecolor="white", lw=0.5, zorder=3)
         fr = part[part[frontier]].sort_values(x)
         if len(fr):
-            ax.step(fr[x], fr[y], where="post", color=palette[cls], lw=2, alpha=0.9, zorder=2)
+            ax.step(fr[x], fr[y], where="post", color=palette[cls], lw=2.5, alpha=0.9, zorder=2)
     params_axis(ax, "x")
     lo, hi = df[y].min(), df[y].max()
-    ax.set_ylim(lo - 0.04 * (hi - lo), hi + 0.08 * (hi - lo))
+    if chance is not None:
+        lo = min(lo, chance)
+    ax.set_ylim(lo - 0.06 * (hi - lo), hi + 0.1 * (hi - lo))
+    chance_line(ax, chance)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title, loc="left")
-    ax.legend(title="Size class (line: efficient frontier)", loc="lower right", fontsize=12, title_fontsize=12)
-    shown = df if label_all else df[df[frontier]]
+    ax.set_title(title, loc="left", pad=34 if subtitle else 6)
+    if subtitle:  # a second line in regular weight under the title: the setting, in words
+        ax.text(0, 1.012, subtitle, transform=ax.transAxes, ha="left", va="bottom", fontsize=LABEL_PT + 2, color="0.25")
+    ax.legend(title="Size class (line: efficient frontier)", loc="lower right")
+    shown = df if label_all else df[df[frontier] | (df[y] == df[y].max())]
     label_points(ax, shown[x].tolist(), shown[y].tolist(), [short_label(t) for t in shown[label]])
     footer(fig, credit)
     return fig, ax
+
+
+def draw_staircases(steps, thresholds: dict, credit: str, measure: str = "total"):
+    """The smallest model clearing each threshold over time, made to be read in a column: one
+    row of panels per benchmark, one panel per threshold, one line per setting (``measure``
+    parameters only; the table keeps the others), the panel's current record holder named."""
+    import matplotlib.dates as mdates
+    import pandas as pd
+
+    from .display import plain_setting, wrap
+    from .settings import benchmark_label
+
+    set_theme()
+    benches = list(thresholds)
+    ncols = max(len(t) for t in thresholds.values())
+    fig, axes = plt.subplots(len(benches), ncols, figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), layout="constrained",
+                             sharey=True, sharex=True, squeeze=False)
+    part = steps[steps["measure"] == measure]
+    settings = sorted(part["setting"].unique())
+    colours = dict(zip(settings, sns.color_palette(PALETTE, len(settings))))
+    for r, bench in enumerate(benches):
+        for c in range(ncols):
+            ax = axes[r][c]
+            if c >= len(thresholds[bench]):
+                ax.axis("off")
+                continue
+            thr = thresholds[bench][c]
+            panel = part[(part["benchmark"] == bench) & (part["threshold"] == thr)]
+            ax.set_title(f"{benchmark_label(bench)} ≥ {thr:g}", loc="left", fontsize=LABEL_PT + 2)
+            if panel.empty:
+                ax.text(0.5, 0.5, "no dated model\nof known size\nclears it", transform=ax.transAxes, ha="center",
+                        va="center", fontsize=LABEL_PT, color="0.4")
+            ends = []
+            for setting, g in panel.groupby("setting", sort=True):
+                g = g.sort_values("release_date")
+                x = mdates.date2num(pd.to_datetime(g["release_date"]))
+                ax.step(x, g["params_b"], where="post", color=colours[setting], lw=2.5)
+                ax.scatter(x, g["params_b"], color=colours[setting], s=30, zorder=3)
+                ends.append((x[-1], float(g["params_b"].iloc[-1]), g["model_id"].iloc[-1]))
+            if ends:  # the smallest model clearing it today, across the settings drawn
+                x, y, model = min(ends, key=lambda e: (e[1], e[0]))
+                label_points(ax, [x], [y], [short_label(model, 16)])
+            params_axis(ax, "y")
+            ax.xaxis_date()
+            ax.xaxis.set_major_locator(mdates.YearLocator())
+            ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    for r in range(len(benches) - 1):  # a panel above an empty slot shows its own dates
+        for c in range(ncols):
+            if axes[r][c].axison and not axes[r + 1][c].axison:
+                axes[r][c].tick_params(axis="x", labelbottom=True)
+    handles = [Line2D([], [], color=colours[s], lw=3) for s in settings]
+    spare = [ax for row in axes for ax in row if not ax.axison]
+    where = spare[-1] if spare else axes[-1][-1]
+    where.legend(handles, [wrap(plain_setting(s), 30) for s in settings], loc="center", frameon=False,
+                 title="Setting (one line each)", alignment="left", labelspacing=0.6)
+    fig.supylabel(f"Smallest model clearing it ({measure} parameters, log scale)", fontsize=19)
+    fig.suptitle("The smallest model that clears each score keeps shrinking", x=0.01, ha="left", fontsize=24,
+                 fontweight="bold")
+    footer(fig, credit)
+    return fig
