@@ -138,14 +138,16 @@ def test_curated_table_schema(fixture_raw):
 def test_scores_schema_rejects_a_bad_row():
     df = pd.DataFrame([
         {"model_id": "a", "benchmark": "mmlu", "value": 50.0, "shots": 5, "cot": False, "variant": "base",
-         "reporter": "maker", "harness": None, "source": "s", "source_row": "2", "note": None},
+         "reasoning": None, "reporter": "maker", "harness": None, "index_version": None, "source": "s",
+         "source_row": "2", "note": None},
         {"model_id": "b", "benchmark": "mmlu", "value": 101.0, "shots": 5, "cot": False, "variant": "base",
-         "reporter": "maker", "harness": None, "source": "s", "source_row": "3", "note": None},
+         "reasoning": None, "reporter": "maker", "harness": None, "index_version": None, "source": "s",
+         "source_row": "3", "note": None},
     ])
     with pytest.raises(DataError) as exc:
         schema.validate(df, schema.SCORES, "scores.csv")
     assert exc.value.row == "3" and exc.value.column == "value" and exc.value.value == 101.0
-    assert "in_range(0, 100)" in str(exc.value)
+    assert "between 0 and 100 for benchmark mmlu" in str(exc.value) and "more failure" not in str(exc.value)
 
 
 def test_manifest_duplicate_entry(fixture_raw):

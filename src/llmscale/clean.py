@@ -10,6 +10,7 @@ from . import dictionary, identity, manifest, reconcile, schema
 from .errors import DataError
 from .io import write_table
 from .sources import READERS
+from .settings import SETTING_COLUMNS, with_setting_columns
 from .tables import PRICES, AS_PUBLISHED, CONFLICTS, DICTIONARY, MODELS, SCORES, SOURCE_MODELS, SOURCES, UNMATCHED
 
 DROP_ROW = "(row)"
@@ -64,7 +65,8 @@ def check_aliases(aliases: pd.DataFrame, ingested: dict[str, pd.DataFrame], file
 
 def check_unique_scores(scores: pd.DataFrame, file) -> None:
     """One score per model, benchmark and setting in a source; two are a duplicate model."""
-    keys = ["source", "model_id", "benchmark", "shots", "cot", "variant", "harness"]
+    keys = ["source", "model_id", "benchmark", *SETTING_COLUMNS, "harness"]
+    scores = with_setting_columns(scores)
     dup = scores[scores.duplicated(keys, keep=False)]
     if len(dup):
         group = dup.groupby(keys, dropna=False, sort=False).ngroup()

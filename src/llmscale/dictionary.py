@@ -26,17 +26,23 @@ TABLES = {
         "total_params_b": ("billions", "total parameters, only where the source states a total"),
         "active_params_b": ("billions", "parameters active per token, where the source states them"),
         "architecture": ("", "dense or moe, where the source says"),
+        "country": ("ISO 3166-1 alpha-2, lowercase", "the maker's country, where the source states it (Artificial Analysis' creator country)"),
         "params_note": ("", "what the source's size column means for this row, when it is not a plain total"),
     }),
     SCORES: (schema.SCORES, ALL_SOURCES, {
         "model_id": ("", "canonical id (see models.csv)"),
         "benchmark": ("", "benchmark id, snake_case (mmlu, mmlu_pro, gpqa, ...)"),
-        "value": ("points, 0-100", "the score"),
+        "value": ("points, 0-100", "the score (a few benchmarks have another scale: aa_omniscience_index -100..100, "
+                  "epoch_capabilities_index open-ended; see llmscale.schema.SCORE_RANGES)"),
         "shots": ("examples", "few-shot examples in the prompt; blank = not stated"),
         "cot": ("", "chain-of-thought prompting; blank = not stated"),
         "variant": ("", "base (pre-trained) or instruct (post-trained) model; unknown if not stated"),
         "reporter": ("", "maker (self-reported), independent (third-party harness), aggregator (collected)"),
         "harness": ("", "evaluation harness, where known"),
+        "reasoning": ("", "the model's reasoning mode or effort as the source states it (reasoning, non-reasoning, "
+                      "low, medium, high, minimal, ...); blank = not stated; part of the setting"),
+        "index_version": ("YYYY-MM-DD", "for a composite index that its maker re-bases (aa_intelligence_index): the "
+                          "snapshot date of the values; never pooled across dates; blank for every other score"),
         "source": ("", "source folder under data/raw"),
         "source_row": ("", "the record in the source"),
         "note": ("", "the source's own citation or remark"),
@@ -63,6 +69,7 @@ TABLES = {
         "n_sources": ("count", "how many sources describe this model"),
         "non_embedding_params_b": ("billions", "total minus vocab x hidden (x2 when embeddings are untied), from the facts in this row"),
         "organisation": ("", "maker"),
+        "country": ("ISO 3166-1 alpha-2, lowercase", "the maker's country (cn, us, fr, ...), from the highest-ranked source that states it"),
         "weights": ("", "open or closed"),
         "architecture": ("", "dense or moe"),
         "release_date": ("YYYY-MM-DD", "first public release"),
@@ -113,7 +120,7 @@ EXTRA = {
 # Tables the analysis notebooks (03-08) write: no pandera schema (each notebook's own code
 # fixes their columns), so they are described here and a test checks every committed header.
 SPEC = ("spec", "", "the fit: benchmark | setting [+ covariates]; one OLS of log10 total params per spec")
-SETTING = ("setting", "", "the scores' setting: variant, shots, CoT (scores of different settings are never pooled)")
+SETTING = ("setting", "", "the scores' setting: variant, shots, CoT, reasoning mode, index version (scores of different settings are never pooled)")
 ANALYSIS = {
     "as_published_cjtrowbridge.csv": [
         ("source_row", "", "row of the cjtrowbridge sheet (header = 1)"), ("source_name", "", "name as the sheet spells it"),

@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import identity
 from .errors import DataError
+from .settings import SETTING_COLUMNS, with_setting_columns
 
 PRECEDENCE = [
     "curated",
@@ -24,6 +25,8 @@ PRECEDENCE = [
     "swallow",
     "open-llm-leaderboard",
     "obsscaling",
+    "artificial-analysis",
+    "epoch-hub-2026",
     "epoch-benchmarking-hub",
     "epoch-open-model-trends",
     "epoch-notable-models",
@@ -37,6 +40,8 @@ REPORTER_OF = {
     "swallow": "independent harness",
     "open-llm-leaderboard": "independent harness",
     "obsscaling": "independent harness",
+    "artificial-analysis": "aggregator for facts, its own harness for scores",
+    "epoch-hub-2026": "aggregator for facts, its own harness for scores",
 }
 # Sources never used for a fact, with the reason (they still show up in conflicts).
 EXCLUDED = {
@@ -44,7 +49,7 @@ EXCLUDED = {
     ("active_params_b", "cjtrowbridge"): "its size column mixes total, active and rumoured counts",
 }
 
-FACTS = ["organisation", "weights", "architecture", "release_date", "total_params_b", "active_params_b",
+FACTS = ["organisation", "country", "weights", "architecture", "release_date", "total_params_b", "active_params_b",
          "experts_total", "experts_active", "vocab_size", "hidden_size", "num_layers", "tied_embeddings"]
 NUMERIC = {"total_params_b", "active_params_b", "experts_total", "experts_active", "vocab_size", "hidden_size", "num_layers"}
 STATUSES = {"sourced", "undisclosed", "not_looked_up"}
@@ -117,7 +122,9 @@ def candidates(source_models: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame
             "model_id": f["model_id"], "fact": f["field"], "value": f["value"],
             "source": "curated", "ref": "curated: " + f["citation_url"],
         }))
-    for fact in ["weights", "architecture", "release_date", "total_params_b", "active_params_b"]:
+    for fact in ["country", "weights", "architecture", "release_date", "total_params_b", "active_params_b"]:
+        if fact not in source_models:  # a table written before the column existed states none
+            continue
         sm = source_models[source_models[fact].notna()]
         if fact == "weights":
             sm = sm[sm[fact] != "unknown"]
@@ -254,8 +261,8 @@ def score_conflicts(scores: pd.DataFrame) -> pd.DataFrame:
     The score used is the one from the highest-ranked source; each other source's score that
     differs from it by more than a point is listed against it.
     """
-    setting = ["model_id", "benchmark", "shots", "cot", "variant"]  # harnesses differ across sources by nature
-    s = scores.assign(rank=scores["source"].map(_rank))
+    setting = ["model_id", "benchmark", *SETTING_COLUMNS]  # harnesses differ across sources by nature
+    s = with_setting_columns(scores).assign(rank=scores["source"].map(_rank))
     s = s.sort_values([*setting, "rank", "source", "source_row"], kind="mergesort", na_position="first")
     s = s.assign(_k=s.groupby(setting, dropna=False, sort=False).ngroup().to_numpy())
     used = s.drop_duplicates("_k", keep="first")
@@ -263,9 +270,11 @@ def score_conflicts(scores: pd.DataFrame) -> pd.DataFrame:
     pairs = pairs[(pairs["source"] != pairs["source_used"]) & ((pairs["value"] - pairs["value_used"]).abs() > 1.0)]
     shots = pairs["shots"].astype(object).where(pairs["shots"].notna(), "?").astype(str)
     cot = pairs["cot"].astype(object).where(pairs["cot"].notna(), "?").astype(str)
+    extra = ["".join(f", {k}={v}" for k, v in ((k, r.get(k)) for k in ("reasoning", "index_version")) if isinstance(v, str) and v)
+             for r in pairs.to_dict("records")]
     return pd.DataFrame({
         "model_id": pairs["model_id"], "kind": "score",
-        "item": pairs["benchmark"] + " (shots=" + shots + ", cot=" + cot + ", " + pairs["variant"] + ")",
+        "item": pairs["benchmark"] + " (shots=" + shots + ", cot=" + cot + ", " + pairs["variant"] + pd.Series(extra, index=pairs.index, dtype=object) + ")",
         "value_used": pairs["value_used"].map("{:g}".format), "ref_used": pairs["source_used"] + ":" + pairs["source_row_used"],
         "value_other": pairs["value"].map("{:g}".format), "ref_other": pairs["source"] + ":" + pairs["source_row"],
         "reason": [f"{u} ranks above {o} ({REPORTER_OF.get(u, 'aggregator')} over {REPORTER_OF.get(o, 'aggregator')})"

@@ -26,7 +26,9 @@ def validate(df, schema: pa.DataFrameSchema, file, row_col: str | None = "source
     try:
         return schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        fc = exc.failure_cases.reset_index(drop=True)
+        fc = exc.failure_cases
+        # a table-wide check lists every column of a failing row: the value is the one that failed
+        fc = fc[(fc["check"].astype(str) != SCORE_RANGE_CHECK) | (fc["column"] == "value")].reset_index(drop=True)
         first = fc.iloc[0]
         idx = first["index"]
         column = first["column"]
@@ -43,6 +45,9 @@ def validate(df, schema: pa.DataFrameSchema, file, row_col: str | None = "source
                 value = df.at[idx, column]
         check = str(first["check"])
         expected = _EXPECT.get(check, check)
+        if check == SCORE_RANGE_CHECK and "benchmark" in df.columns and idx in df.index:
+            lo, hi = score_range(df.at[idx, "benchmark"])
+            expected = f"a score between {lo:g} and {hi:g} for benchmark {df.at[idx, 'benchmark']}"
         if len(fc) > 1:
             expected += f" ({len(fc) - 1} more failure(s) in this table)"
         raise DataError(where_file, where_row, column, value, expected) from None
@@ -52,11 +57,33 @@ def _score(nullable=False):
     return pa.Column(float, pa.Check.in_range(0, 100), nullable=nullable)
 
 
+# Scores are points on 0-100 unless their benchmark's scale is another one (not clipped):
+SCORE_RANGES = {
+    "aa_omniscience_index": (-100.0, 100.0),  # correct minus incorrect answers, in points
+    "epoch_capabilities_index": (0.0, 300.0),  # an open-ended scale (about 60-160 in 2026): a sanity bound
+}
+DEFAULT_SCORE_RANGE = (0.0, 100.0)
+SCORE_RANGE_CHECK = "a value within its benchmark's range"
+
+
+def score_range(benchmark: str) -> tuple[float, float]:
+    """The (low, high) a score of ``benchmark`` must lie in: 0-100 unless :data:`SCORE_RANGES` says."""
+    return SCORE_RANGES.get(benchmark, DEFAULT_SCORE_RANGE)
+
+
+def _in_benchmark_range(df):
+    lo = df["benchmark"].map(lambda b: score_range(b)[0])
+    hi = df["benchmark"].map(lambda b: score_range(b)[1])
+    return df["value"].between(lo, hi) | df["value"].isna()
+
+
 def _params(nullable=True):
     return pa.Column(float, pa.Check.gt(0), nullable=nullable)
 
 
 _ROW = pa.Column(str, nullable=False)
+# the maker's country as an ISO 3166-1 alpha-2 code, lowercase ("cn", "us"), as Artificial Analysis gives it
+_COUNTRY = pa.Column(str, pa.Check.str_matches(r"^[a-z]{2}$"), nullable=True)
 _SOURCE = pa.Column(str, nullable=False)
 
 SOURCE_MODELS = pa.DataFrameSchema(
@@ -70,6 +97,7 @@ SOURCE_MODELS = pa.DataFrameSchema(
         "total_params_b": _params(),
         "active_params_b": _params(),
         "architecture": pa.Column(str, pa.Check.isin(["dense", "moe"]), nullable=True),
+        "country": _COUNTRY,
         "params_note": pa.Column(str, nullable=True),
     },
     strict=True,
@@ -82,16 +110,19 @@ SCORES = pa.DataFrameSchema(
     {
         "model_id": pa.Column(str),
         "benchmark": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9]+(_[a-z0-9]+)*$")),
-        "value": _score(),
+        "value": pa.Column(float),
         "shots": pa.Column("Int64", pa.Check.ge(0), nullable=True),
         "cot": pa.Column("boolean", nullable=True),
         "variant": pa.Column(str, pa.Check.isin(["base", "instruct", "unknown"])),
+        "reasoning": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9][a-z0-9\-]*$"), nullable=True),
         "reporter": pa.Column(str, pa.Check.isin(["maker", "independent", "aggregator", "unknown"])),
         "harness": pa.Column(str, nullable=True),
+        "index_version": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$"), nullable=True),
         "source": _SOURCE,
         "source_row": _ROW,
         "note": pa.Column(str, nullable=True),
     },
+    checks=[pa.Check(_in_benchmark_range, name=SCORE_RANGE_CHECK)],
     strict=True,
     ordered=True,
     unique=["source", "source_row", "benchmark"],
@@ -174,6 +205,8 @@ MODELS = pa.DataFrameSchema(
         "name": pa.Column(str, nullable=True),
         "organisation": pa.Column(str, nullable=True),
         "organisation_ref": _ref(),
+        "country": _COUNTRY,
+        "country_ref": _ref(),
         "weights": pa.Column(str, pa.Check.isin(["open", "closed"]), nullable=True),
         "weights_ref": _ref(),
         "architecture": pa.Column(str, pa.Check.isin(["dense", "moe"]), nullable=True),

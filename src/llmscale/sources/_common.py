@@ -13,11 +13,11 @@ from ..units import params_b, parse_score
 
 MODEL_COLUMNS = [
     "source", "source_row", "source_name", "model_id", "weights",
-    "release_date", "total_params_b", "active_params_b", "architecture", "params_note",
+    "release_date", "total_params_b", "active_params_b", "architecture", "country", "params_note",
 ]
 SCORE_COLUMNS = [
-    "model_id", "benchmark", "value", "shots", "cot", "variant", "reporter", "harness",
-    "source", "source_row", "note",
+    "model_id", "benchmark", "value", "shots", "cot", "variant", "reasoning", "reporter", "harness",
+    "index_version", "source", "source_row", "note",
 ]
 
 
@@ -102,4 +102,6 @@ def scores_frame(records: list[dict]) -> pd.DataFrame:
     df = pd.DataFrame(records, columns=SCORE_COLUMNS)
     df["shots"] = df["shots"].astype("Int64")
     df["cot"] = df["cot"].astype("boolean")
+    for col in ("reasoning", "index_version"):  # blank unless the source states them
+        df[col] = df[col].astype(object).where(df[col].notna() & (df[col].astype(str) != ""), None)
     return df
