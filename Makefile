@@ -112,18 +112,27 @@ OUT_07 := $(PROCESSED)/non_embedding.csv $(FIGS_07)
 $(OUT_07) &: notebooks/07_non_embedding.ipynb $(OUT_02) $(DEPS_07_non_embedding) $(STAMP)
 	@$(RUN) $<
 
+# The post's benchmarks on Artificial Analysis' own runs, beside the post's published numbers
+# (a curated table with the post's URL and quoted rows).
+FIGS_10 := $(call figs,post_omniscience_vs_params post_fit_quality)
+OUT_10 := $(addprefix $(PROCESSED)/,post_side_by_side.csv post_closed.csv) $(FIGS_10)
+
+$(OUT_10) &: notebooks/10_post_benchmarks.ipynb $(OUT_02) $(RAW)/curated/post_published.csv $(DEPS_10_post_benchmarks) \
+		$(STAMP)
+	@$(RUN) $<
+
 # The claims are checked against the model table and the analyses' result tables.
 OUT_08 := $(PROCESSED)/claims.csv
 
 $(OUT_08) &: notebooks/08_claims.ipynb $(RAW)/curated/claims.yaml $(OUT_02) $(OUT_03) $(OUT_04) $(OUT_05) $(OUT_06) \
-		$(DEPS_08_claims) $(STAMP)
+		$(OUT_10) $(DEPS_08_claims) $(STAMP)
 	@$(RUN) $<
 
 # The write-up and the gallery come last: they read every analysis' outputs.
 OUT_09 := FINDINGS.md $(FIG)/README.md
 
 $(OUT_09) &: notebooks/09_writeup.ipynb templates/FINDINGS.md.in $(OUT_03) $(OUT_04) $(OUT_05) $(OUT_06) $(OUT_07) \
-		$(OUT_08) $(DEPS_09_writeup) $(STAMP)
+		$(OUT_08) $(OUT_10) $(DEPS_09_writeup) $(STAMP)
 	@$(RUN) $<
 
 FIGURES := $(FIGS_03) $(FIGS_04) $(FIGS_05) $(FIGS_06) $(FIGS_07)

@@ -181,3 +181,415 @@ def clipping(frame: pd.DataFrame, covariate: str = "active_ratio") -> dict:
                 "score_coef_positive": float(c_pos[0]), f"{covariate}_coef_positive": float(c_pos[1]),
                 "positive_equals_alone": same})
     return out
+
+
+# --- our data, one spec at a time ---------------------------------------------------------------------
+
+AA_HARNESS = "artificial-analysis"
+POOLED = "every reasoning setting"
+_REASONING = r", (?:non-)?reasoning(?: \([^)]*\))?"
+
+
+def frames(processed_dir, benchmarks, harness: str | None = AA_HARNESS) -> pd.DataFrame:
+    """One row per (model, benchmark, setting) of ``harness`` (see
+    :func:`llmscale.predict_params.frames`), with ``weights_id`` (the set of weights: the
+    model id), ``lineage`` (the groups validation keeps apart) and ``base_setting`` (the
+    setting without its reasoning mode, which :func:`pooled` pools over)."""
+    from . import predict_params as pp
+    from .tables import MODELS
+
+    d = pp.frames(processed_dir, benchmarks, harness)
+    models = read_table(Path(processed_dir) / MODELS)
+    d = d.merge(models[["model_id", "base_model_id"]], on="model_id", how="left")
+    d["lineage"] = _lineages(models).reindex(d["model_id"]).to_numpy()
+    d["weights_id"] = d["model_id"]
+    d["base_setting"] = d["setting"].str.replace(_REASONING, "", regex=True)
+    return d
+
+
+def _lineages(models: pd.DataFrame) -> pd.Series:
+    """Each model id's lineage (:func:`llmscale.fit.derive_lineages`), or its family where that
+    is not available."""
+    from . import fit
+
+    if hasattr(fit, "derive_lineages"):
+        lin = fit.derive_lineages(models)
+    else:
+        lin = fit.family_groups(models)
+    return pd.Series(lin.to_numpy(), index=models["model_id"].to_numpy())
+
+
+def pooled(data: pd.DataFrame, benchmark: str, base_setting: str) -> pd.DataFrame:
+    """Every reasoning setting of one benchmark and base setting as one frame, a row per (set of
+    weights, setting): ``model_id`` becomes the row's key ("<model id> @ <setting>"), and
+    ``weights_id`` keeps the weights, so that validation can hold all rows of one set of
+    weights out together. The setting reads "<base setting>, every reasoning setting"."""
+    d = data[(data["benchmark"] == benchmark) & (data["base_setting"] == base_setting)].copy()
+    d["model_id"] = d["weights_id"] + " @ " + d["setting"]
+    d["setting"] = f"{base_setting}, {POOLED}"
+    return d.reset_index(drop=True)
+
+
+def spec_frames(data: pd.DataFrame, min_models: int, covariates=(("log10_price",), ("active_ratio",))):
+    """(spec, training frame) for every benchmark and setting with at least ``min_models``
+    labelled open models (alone and with each covariate, as :func:`llmscale.predict_params.specs`
+    picks them), and, where a benchmark has several reasoning settings, the pooled frame of
+    all of them (:func:`pooled`) when its rows come from at least ``min_models`` sets of weights."""
+    from . import predict_params as pp
+
+    out = [(sp, pp.train(data, sp)) for sp in pp.specs(data, min_models, covariates)]
+    lab = data[data["label"]]
+    for (bench, base), g in lab.groupby(["benchmark", "base_setting"], sort=True):
+        if g["setting"].nunique() < 2 or g["weights_id"].nunique() < min_models:
+            continue
+        frame = pooled(data, bench, base)
+        for sp in pp.specs(frame, min_models, covariates):
+            out.append((sp, pp.train(frame, sp)))
+    return out
+
+
+def _cv(frame: pd.DataFrame, spec, groups: str, k: int, repeats: int, seed: int) -> pd.DataFrame:
+    """Held-out predictions of a K-fold over whole groups (``groups``: a column naming them),
+    repeated with shuffled group assignments (:func:`llmscale.fit.cv_grouped_kfold`)."""
+    from . import fit
+
+    if hasattr(fit, "cv_grouped_kfold"):
+        return fit.cv_grouped_kfold(frame, spec, groups=groups, k=k, repeats=repeats, seed=seed)
+    from sklearn.model_selection import GroupKFold  # until fit.py has grouped K-fold
+
+    d = fit.usable(frame, spec).reset_index(drop=True)
+    g = d[groups].astype(str).to_numpy()
+    parts = []
+    for rep in range(repeats):
+        cv = GroupKFold(n_splits=min(k, len(set(g))), shuffle=True, random_state=seed + rep)
+        for j, (tr, te) in enumerate(cv.split(d, groups=g)):
+            parts.append(fit._heldout(d.iloc[tr], d.iloc[te], spec, f"r{rep}g{j}", 0.90))
+    return fit._collect(parts)
+
+
+def _per_repeat_r2(held: pd.DataFrame) -> np.ndarray:
+    """The R² of each repeat of a repeated grouped K-fold (folds named r<repeat>g<fold>)."""
+    from . import fit
+
+    if not len(held):
+        return np.array([])
+    rep = held["fold"].astype(str).str.extract(r"^r(\d+)")[0]
+    return np.array([fit.metrics(g)["r2"] for _, g in held.groupby(rep, sort=True)], dtype=float)
+
+
+OUR_SCHEMES = {"lineage": "lineage", "weights": "weights_id"}
+
+
+def our_validation(frame: pd.DataFrame, spec, k: int = 5, repeats: int = 10, seed: int = 0) -> dict:
+    """The project's validation of one spec: grouped K-fold with whole lineages held out, and
+    with whole sets of weights held out (every row and setting of one set of weights in one
+    fold); for each, R², MAE (log10), 90 % interval coverage and the range of R² over the
+    repeats (2.5 % and 97.5 % quantiles)."""
+    from . import fit
+
+    out = {"n_weights": int(frame.dropna(subset=["total_params_b", *spec.columns])["weights_id"].nunique())}
+    for name, col in OUR_SCHEMES.items():
+        held = _cv(frame, spec, col, k, repeats, seed)
+        m = fit.metrics(held)
+        reps = _per_repeat_r2(held)
+        reps = reps[np.isfinite(reps)]
+        lo, hi = np.quantile(reps, [0.025, 0.975]) if len(reps) else (math.nan, math.nan)
+        out.update({f"{name}_r2": m["r2"], f"{name}_r2_low": float(lo), f"{name}_r2_high": float(hi),
+                    f"{name}_mae_log10": m["mae_log10"], f"{name}_coverage": m["coverage"]})
+    return out
+
+
+def _post_frame(frame: pd.DataFrame, spec) -> pd.DataFrame:
+    """The rows the post's procedure sees: one per set of weights; a pooled frame keeps each
+    set of weights' best score over its settings, as the post did ("optimistic" unification)."""
+    if spec.setting.endswith(POOLED):
+        frame = frame.sort_values(["weights_id", "score"], ascending=[True, False], kind="mergesort")
+        return frame.drop_duplicates("weights_id")
+    return frame
+
+
+SIDE_COLUMNS = [
+    "benchmark", "setting", "covariates", "harness", "n_models", "n_weights",
+    "published_r2", "published_mae_b", "published_rmse_b", "post_spec",
+    "post_r2", "post_mae_b", "post_rmse_b", "n_states", "post_r2_median", "post_r2_low", "post_r2_high",
+    "lineage_r2", "lineage_r2_low", "lineage_r2_high", "lineage_mae_log10", "lineage_coverage",
+    "weights_r2", "weights_r2_low", "weights_r2_high", "weights_mae_log10", "weights_coverage",
+    "active_ratio_coef_ols", "active_ratio_coef_positive", "positive_equals_alone", "published_active_equals_alone",
+]
+
+
+def _covariate_key(spec) -> str:
+    return " + ".join(spec.covariates) or "score alone"
+
+
+def side_by_side(pairs, published: pd.DataFrame, harness: str = AA_HARNESS, n_states: int = 500, k: int = 5,
+                 repeats: int = 10, seed: int = 0) -> pd.DataFrame:
+    """One row per (benchmark, setting, covariates): the post's published numbers (its price
+    rows beside our log10-price rows), its procedure on our data with its R² spread over
+    ``n_states`` random states, our validation, and for the "+ active_ratio" rows the
+    coefficient clipping that makes the post's "+active" equal its "alone"."""
+    pub = published_metrics(published).assign(covariates=lambda d: d["covariates"].replace({"price": "log10_price"}))
+    same = published_active_equals_alone(published)
+    if harness != AA_HARNESS:  # the post's numbers are AA's runs: beside other harnesses they would mislead
+        pub, same = pub.iloc[0:0], same.iloc[0:0]
+    rows = []
+    for spec, frame in pairs:
+        post_rows = _post_frame(frame, spec)
+        row = {"benchmark": spec.benchmark, "setting": spec.setting, "covariates": _covariate_key(spec), "harness": harness,
+               **post_cv(post_rows, spec.columns), **post_r2_spread(post_rows, spec.columns, n_states),
+               **our_validation(frame, spec, k, repeats, seed)}
+        if spec.covariates == ("active_ratio",):
+            c = clipping(post_rows)
+            row.update({k_: c[k_] for k_ in ("active_ratio_coef_ols", "active_ratio_coef_positive", "positive_equals_alone")})
+        rows.append(row)
+    ours = [c for c in SIDE_COLUMNS if c not in pub.columns or c in ("benchmark", "covariates")]
+    out = pd.DataFrame(rows).reindex(columns=[c for c in ours if c != "published_active_equals_alone"])
+    out = out.merge(pub, on=["benchmark", "covariates"], how="outer").merge(same, on="benchmark", how="left")
+    out["harness"] = out["harness"].fillna(harness)
+    return out[SIDE_COLUMNS].sort_values(["benchmark", "setting", "covariates"], na_position="first").reset_index(drop=True)
+
+
+# --- closed models ------------------------------------------------------------------------------------
+
+# The closed models the post sized: GPT-5.x, Gemini 3 Pro and Flash, Claude Opus, Sonnet and Haiku 4.5.
+CLOSED_TARGETS = (r"gpt-5|gemini-3-(?:pro|flash)|claude-(?:opus|sonnet|haiku)-4[-.]5|claude-4[-.]5-(?:opus|sonnet|haiku)")
+CLOSED_COLUMNS = ["benchmark", "setting", "covariates", "model_id", "name", "score", "estimate_b", "low_b", "high_b",
+                  "extrapolated", "n_train", "post_estimate_b", "post_spec", "source", "source_row"]
+
+
+def _universe(data: pd.DataFrame, spec) -> pd.DataFrame:
+    """The rows a spec's setting covers, closed models included (pooled specs: all settings)."""
+    if spec.setting.endswith(POOLED):
+        return pooled(data, spec.benchmark, spec.setting[: -len(POOLED) - 2])
+    return data
+
+
+def predict_closed(data: pd.DataFrame, pairs, published: pd.DataFrame | None = None, level: float = 0.90,
+                   targets: str = CLOSED_TARGETS) -> pd.DataFrame:
+    """Each target closed model's total predicted by every spec that has its score (specs with
+    a covariate computed from the total, the active ratio, are left out: a closed model has
+    none), with the ``level`` prediction interval, the flag for a score outside the training
+    range, and the post's own estimate for the same model and benchmark where it gave one."""
+    from . import fit
+    from . import predict_params as pp
+
+    parts = []
+    for spec, frame in pairs:
+        if "active_ratio" in spec.covariates:
+            continue
+        p = pp.predict_closed(_universe(data, spec), [fit.fit_spec(frame, spec)], level)
+        if len(p):
+            parts.append(p)
+    if not parts:
+        return pd.DataFrame(columns=CLOSED_COLUMNS)
+    out = pd.concat(parts, ignore_index=True)
+    out["model_id"] = out["model_id"].str.split(" @ ").str[0]
+    out = out[out["model_id"].str.contains(targets, regex=True)].copy()
+    est = _post_estimates(published)
+    out = out.merge(est, on=["model_id", "benchmark"], how="left") if len(est) else out.assign(post_estimate_b=np.nan, post_spec=None)
+    return out.reindex(columns=CLOSED_COLUMNS).sort_values(["model_id", "benchmark", "setting", "covariates"]).reset_index(drop=True)
+
+
+def _post_estimates(published: pd.DataFrame | None) -> pd.DataFrame:
+    if published is None or "model_id" not in published.columns:
+        return pd.DataFrame(columns=["model_id", "benchmark", "post_estimate_b", "post_spec"])
+    e = published[(published["kind"] == "estimate") & published["model_id"].notna()]
+    return e[["model_id", "benchmark", "value", "post_spec"]].rename(columns={"value": "post_estimate_b"})
+
+
+# --- figures ------------------------------------------------------------------------------------------
+
+TEXT_PT = 16  # 16 pt at 100 dpi is 22 px: still 9-10 px when the 1600 px figure is shown 700 px wide
+
+
+def _readable(fig, ax, credit: str) -> None:
+    """The project's footer, and every text of the figure at least :data:`TEXT_PT`."""
+    from . import plotting
+
+    plotting.footer(fig, credit, width=125)
+    foot = fig.texts[-1]
+    foot.set_fontsize(TEXT_PT - 2.5)
+    lines = foot.get_text().count("\n") + 1
+    bottom = 0.015 + 0.034 * lines
+    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
+    ax.tick_params(labelsize=TEXT_PT)
+    ax.xaxis.label.set_fontsize(TEXT_PT + 1)
+    ax.yaxis.label.set_fontsize(TEXT_PT + 1)
+    ax.title.set_fontsize(TEXT_PT + 4)
+    leg = ax.get_legend()
+    if leg is not None:
+        for t in leg.get_texts():
+            t.set_fontsize(TEXT_PT - 1)
+
+
+def display_name(name: str, width: int = 20) -> str:
+    """A point label: the model's name without its organisation prefix ("Qwen/Qwen2.5-72B" ->
+    "Qwen2.5-72B"), cut to ``width`` characters."""
+    from . import plotting
+
+    return plotting.short_label(str(name).split("/")[-1], width)
+
+
+def label_choice(points: pd.DataFrame, max_labels: int) -> pd.Series:
+    """Which open models get a name on the chart: all when they fit, else the largest, the
+    smallest and, per tenfold size band, the best and worst scorers, up to ``max_labels``."""
+    if len(points) <= max_labels:
+        return pd.Series(True, index=points.index)
+    band = np.floor(np.log10(points["total_params_b"]))
+    pick = [points["total_params_b"].idxmax(), points["total_params_b"].idxmin()]
+    for _, g in points.groupby(band, sort=True):
+        pick += [g["score"].idxmax(), g["score"].idxmin()]
+    rest = points.drop(index=list(dict.fromkeys(pick))).sort_values("total_params_b", ascending=False)
+    pick = list(dict.fromkeys(pick))
+    pick += list(rest.index[: max(0, max_labels - len(pick))])
+    return points.index.isin(pick[:max_labels])
+
+
+def draw_size_vs_score(points: pd.DataFrame, closed: pd.DataFrame, fitted, credit: str, max_labels: int = 22):
+    """The post's opening chart on our data: the score (y) against total parameters (log x)
+    for labelled open models, the fitted line of log10 size on the score, and each closed
+    model as a horizontal bar: its 90 % prediction interval at its score."""
+    from . import plotting
+    from .settings import benchmark_label
+
+    fig, ax = plotting.new_figure()
+    if fitted is None:
+        ax.text(0.5, 0.5, "No open model of known size has this score in this build", ha="center", va="center",
+                transform=ax.transAxes, fontsize=TEXT_PT + 2)
+        ax.set_axis_off()
+        _readable(fig, ax, credit)
+        return fig
+    spec = fitted.spec
+    ax.scatter(points["total_params_b"], points["score"], s=60, color="#0173b2", edgecolor="white", lw=0.6, zorder=3,
+               label=f"open models ({len(points)}), size from maker or source")
+    b = fitted.result.params
+    ys = np.linspace(points["score"].min(), points["score"].max(), 50)
+    ax.plot(10 ** (b["Intercept"] + b["score"] * ys), ys, color="0.35", lw=2, zorder=2, label="fit: log10 size on score (OLS)")
+    if len(closed):
+        c = closed.sort_values("score")
+        ax.errorbar(c["estimate_b"], c["score"], xerr=[c["estimate_b"] - c["low_b"], c["high_b"] - c["estimate_b"]],
+                    fmt="D", ms=8, color="#de8f05", ecolor="#de8f05", elinewidth=2.5, capsize=4, zorder=4,
+                    label="closed model: 90 % prediction interval")
+        for x, y, name in zip(c["high_b"], c["score"], c["name"]):
+            ax.annotate(display_name(name, 22), (x, y), xytext=(6, 0), textcoords="offset points", va="center",
+                        fontsize=TEXT_PT - 2, color="#8a4f00")
+    plotting.params_axis(ax, "x")
+    show = points[label_choice(points, max_labels)]
+    plotting.label_points(ax, show["total_params_b"].tolist(), show["score"].tolist(),
+                          [display_name(n) for n in show["name"]], fontsize=TEXT_PT - 2)
+    ax.set_xlabel("Total parameters (billions, log scale)")
+    ax.set_ylabel(f"{benchmark_label(spec.benchmark)} (%)")
+    ax.set_title(f"{benchmark_label(spec.benchmark)} against total parameters ({spec.setting})", loc="left")
+    ax.legend(loc="upper left")
+    _readable(fig, ax, credit)
+    return fig
+
+
+def chart_rows(side: pd.DataFrame) -> pd.DataFrame:
+    """The fit-quality chart's rows: for each benchmark and covariate set, the setting fitted on
+    the most sets of weights; the post's published rows where we have no fit of that kind."""
+    fitted = side[side["setting"].notna() & side["post_r2_median"].notna()]
+    best = fitted.sort_values(["n_weights", "setting"], ascending=[False, True], kind="mergesort")
+    best = best.drop_duplicates(["benchmark", "covariates"])
+    only_pub = side[side["setting"].isna() & side["published_r2"].notna()]
+    only_pub = only_pub[~only_pub.set_index(["benchmark", "covariates"]).index.isin(best.set_index(["benchmark", "covariates"]).index)]
+    out = pd.concat([best, only_pub.assign(setting="published only")], ignore_index=True)
+    return out.sort_values(["benchmark", "covariates", "setting"]).reset_index(drop=True)
+
+
+def draw_fit_quality(side: pd.DataFrame, credit: str, floor: float = -1.0):
+    """R² across specs with intervals: the post's procedure (median and 95 % range over random
+    states; its random state 7 as a cross), our grouped cross-validation by lineage (value
+    and range over repeats), and the post's published R² (diamond). Values below ``floor``
+    are drawn at it, marked with an arrow."""
+    from . import plotting
+    from .settings import benchmark_label
+
+    d = chart_rows(side)
+    fig, ax = plotting.new_figure()
+    y = np.arange(len(d))[::-1]
+    clip = lambda v: np.maximum(np.asarray(v, dtype=float), floor)  # noqa: E731
+    med, lo, hi = clip(d["post_r2_median"]), clip(d["post_r2_low"]), clip(d["post_r2_high"])
+    po = d["post_r2_median"].notna().to_numpy()
+    if po.any():
+        ax.errorbar(med[po], y[po] + 0.17, xerr=[(med - lo)[po], (hi - med)[po]], fmt="o", color="#de8f05", capsize=3, ms=7,
+                    elinewidth=2, label="post's procedure: median, 95 % range over random states")
+        ax.scatter(clip(d["post_r2"])[po], y[po] + 0.17, marker="x", s=70, color="#8a4f00", zorder=4,
+                   label="post's procedure, random state 7")
+    ok = d["lineage_r2"].notna().to_numpy()
+    lr, ll, lh = clip(d["lineage_r2"]), clip(d["lineage_r2_low"]), clip(d["lineage_r2_high"])
+    if ok.any():
+        ax.errorbar(lr[ok], y[ok] - 0.17, xerr=[(lr - ll)[ok], (lh - lr)[ok]], fmt="s", color="#0173b2", capsize=3, ms=7,
+                    elinewidth=2, label="ours: lineages held out (range over repeats)")
+    pub = d["published_r2"].notna().to_numpy()
+    if pub.any():
+        ax.scatter(clip(d["published_r2"])[pub], y[pub], marker="D", s=80, facecolor="white", edgecolor="black", lw=1.5,
+                   zorder=5, label="post's published R²")
+    below = np.nan_to_num(d["post_r2_low"].to_numpy(float), nan=0.0) < floor
+    for yy in y[below]:
+        ax.annotate("", (floor, yy + 0.17), xytext=(floor + 0.12, yy + 0.17), arrowprops=dict(arrowstyle="->", color="#8a4f00"))
+    ax.axvline(0, color="0.5", lw=1)
+    ax.set_xlim(floor - 0.05, 1.0)
+    names = [f"{benchmark_label(b)} · {s.replace('instruct, 0-shot, ', '')}{'' if c == 'score alone' else ' + ' + c}"
+             for b, s, c in zip(d["benchmark"], d["setting"], d["covariates"])]
+    ax.set_yticks(y)
+    ax.set_yticklabels([plotting.short_label(n, 60) for n in names])
+    ax.set_xlabel(f"R² of log10 total parameters, held-out (values below {floor:g} drawn at {floor:g})")
+    ax.set_title("Size from one benchmark: held-out R², with its spread", loc="left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.4, -0.1), ncol=2, frameon=False)
+    _readable(fig, ax, credit)
+    ax.tick_params(axis="y", labelsize=max(10, min(TEXT_PT, 380 / max(len(d), 1))))
+    return fig
+
+
+# --- the write-up -------------------------------------------------------------------------------------
+
+SIDE_FILE, CLOSED_FILE = "post_side_by_side.csv", "post_closed.csv"
+
+
+def _f(v, digits=2) -> str:
+    return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:,.{digits}f}"
+
+
+def _size(b) -> str:
+    """Billions as the post writes sizes: 87B, 1.4T, 1,254T."""
+    if b is None or (isinstance(b, float) and math.isnan(b)):
+        return "n/a"
+    return f"{b / 1000:,.3g}T" if b >= 1000 else f"{b:,.3g}B"
+
+
+def writeup_numbers(processed_dir) -> dict[str, str]:
+    """The placeholders of the write-up's section on the post's benchmarks."""
+    from .settings import benchmark_label
+    from .writeup import _md_table
+
+    pdir = Path(processed_dir)
+    side = read_table(pdir / SIDE_FILE) if (pdir / SIDE_FILE).exists() else pd.DataFrame(columns=SIDE_COLUMNS)
+    closed = read_table(pdir / CLOSED_FILE) if (pdir / CLOSED_FILE).exists() else pd.DataFrame(columns=CLOSED_COLUMNS)
+    alone = side[(side["covariates"] == "score alone") & side["setting"].notna()]
+    alone = alone.sort_values(["n_weights", "setting"], ascending=[False, True], kind="mergesort").drop_duplicates("benchmark")
+    rows = []
+    for r in alone.sort_values("lineage_r2", ascending=False, na_position="last").itertuples(index=False):
+        rows.append({"benchmark": benchmark_label(r.benchmark), "setting": r.setting, "open models": int(r.n_weights),
+                     "R² (lineages held out)": _f(r.lineage_r2), "coverage of 90 % intervals": _f(r.lineage_coverage),
+                     "R² (weights held out)": _f(r.weights_r2),
+                     "post's procedure R², random state 7": _f(r.post_r2),
+                     "median and 95 % range over random states": f"{_f(r.post_r2_median)} ({_f(r.post_r2_low)} to {_f(r.post_r2_high)})",
+                     "post's published R²": _f(r.published_r2)})
+    out = {"post_side_table": _md_table(pd.DataFrame(rows)), "post_n_benchmarks": str(len(rows))}
+    act = side[side["covariates"].eq("active_ratio") & side["positive_equals_alone"].notna()]
+    clipped = act[act["active_ratio_coef_positive"].eq(0)]
+    out["post_active_clipped"] = (f"{len(clipped)} of {len(act)}" if len(act) else "none (no fit with the active ratio in this build)")
+    neg = act[act["active_ratio_coef_ols"] < 0]
+    out["post_active_negative"] = f"{len(neg)} of {len(act)}" if len(act) else "none"
+    pub_same = side.drop_duplicates("benchmark")["published_active_equals_alone"].astype(str).str.lower().eq("true").sum()
+    out["post_published_same"] = str(int(pub_same))
+    c = closed[closed["covariates"].eq("score alone")] if len(closed) else closed
+    c = c.assign(**{"benchmark": c["benchmark"].map(benchmark_label),
+                    "estimate": c["estimate_b"].map(_size),
+                    "90 % interval": [f"{_size(a)} to {_size(b)}" for a, b in zip(c["low_b"], c["high_b"])],
+                    "outside training range": c["extrapolated"].astype(str).str.lower().map({"true": "yes", "false": "no"}),
+                    "post's estimate": c["post_estimate_b"].map(_size)}) if len(c) else c
+    out["post_closed_table"] = _md_table(c[["model_id", "benchmark", "setting", "score", "estimate", "90 % interval",
+                                            "outside training range", "post's estimate"]] if len(c) else pd.DataFrame())
+    return out
