@@ -54,9 +54,12 @@ lock: $(STAMP) ## Re-resolve requirements.in into requirements.lock (exact pins 
 
 # The raw files (or folders) each reader in llmscale.sources reads, as <source>/<path>; a
 # test keeps this list in step with the readers' FILES.
-RAW_READ := cjtrowbridge/ai/mmlu-params/data.csv \
+RAW_READ := artificial-analysis/data/2026-04-09/llms.json artificial-analysis/data/2026-06-15/llms.json \
+	artificial-analysis/data/2026-07-10/llms.json cjtrowbridge/ai/mmlu-params/data.csv \
 	epoch-aa-prices/data/aa_data_with_math5.csv epoch-aa-prices/data/epoch_ai_price_data_not_in_aa_with_benchmarks.csv \
 	epoch-benchmarking-hub/data/external_benchmark_mmlu.csv epoch-benchmarking-hub/data/model_versions.csv \
+	epoch-hub-2026/benchmark_data/epoch_capabilities_index.csv epoch-hub-2026/benchmark_data/gpqa_diamond.csv \
+	epoch-hub-2026/benchmark_data/simpleqa_verified.csv \
 	epoch-notable-models/data/notable_ai_models_24_02_2025.csv \
 	epoch-open-model-trends/data/benchmarks_with_model_accessibility.csv \
 	llm-prices/data llm-stats/data/organizations \

@@ -9,9 +9,11 @@ Every reader in :data:`READERS` feeds the chain.
 """
 
 from . import (
+    artificial_analysis,
     cjtrowbridge,
     epoch_aa_prices,
     epoch_benchmarking_hub,
+    epoch_hub_2026,
     epoch_notable_models,
     epoch_open_model_trends,
     llm_prices,
@@ -24,7 +26,7 @@ from . import (
 
 READERS = {m.KEY: m for m in (
     cjtrowbridge, epoch_open_model_trends, epoch_notable_models, epoch_benchmarking_hub, epoch_aa_prices,
-    obsscaling, open_llm_leaderboard, reported_scores, swallow, llm_stats, llm_prices,
+    obsscaling, open_llm_leaderboard, reported_scores, swallow, llm_stats, llm_prices, artificial_analysis, epoch_hub_2026,
 )}
 
 __all__ = ["READERS"]
