@@ -33,7 +33,7 @@ from .io import read_table
 
 POST_URL = "https://aimlbling-about.ninerealmlabs.com/blog/benchmarks-predict-model-size"
 PUBLISHED_FILE = "post_published.csv"
-PUBLISHED_COLUMNS = ("kind", "post_spec", "benchmark", "covariates", "model", "quantity", "published", "citation_url",
+PUBLISHED_COLUMNS = ("kind", "post_spec", "benchmark", "covariates", "model", "model_id", "quantity", "published", "citation_url",
                      "source_url", "evidence")
 KINDS = {"metric": ("r2_mean", "mae_mean", "rmse_mean"), "estimate": ("total_params",)}
 POST_COVARIATES = ("score alone", "active_ratio", "price")
