@@ -98,7 +98,7 @@ $(OUT_04) &: notebooks/04_over_time.ipynb $(OUT_02) $(DEPS_04_over_time) $(STAMP
 	@$(RUN) $<
 
 FIGS_05 := $(call figs,predict_params_mmlu predict_params_mmlu_pro predict_params_gpqa_diamond predict_params_closed_forest)
-OUT_05 := $(addprefix $(PROCESSED)/,predict_metrics.csv predict_vs_published.csv predict_closed.csv param_fits.json) $(FIGS_05)
+OUT_05 := $(addprefix $(PROCESSED)/,predict_metrics.csv predict_vs_published.csv predict_closed.csv predict_external.csv param_fits.json) $(FIGS_05)
 
 $(OUT_05) &: notebooks/05_predict_params.ipynb $(OUT_02) $(DEPS_05_predict_params) $(STAMP)
 	@$(RUN) $<

@@ -1,5 +1,6 @@
 """llmscale.fit on data with known coefficients: the fit, its intervals, the JSON round trip,
-the public API, the three validation schemes and bad input."""
+the public API and its guards, the validation schemes (random, lineage-grouped, leave-lineage-out,
+time split, external set), the release-date term and bad input."""
 
 import json
 
@@ -16,7 +17,8 @@ SPEC = fit.Spec("mmlu", "base, 5-shot", ("log10_price",))
 
 
 def synthetic(n=200, seed=1, families=20):
-    """log10_total = -2 + 0.05 score + 0.3 log10_price + N(0, 0.05²), dates over 2022-2024."""
+    """log10_total = -2 + 0.05 score + 0.3 log10_price + N(0, 0.05²), dates over 2022-2024;
+    ``families`` families, each its own lineage (``lineage`` = family)."""
     rng = np.random.default_rng(seed)
     score = rng.uniform(30, 90, n)
     price = rng.uniform(-1, 1.5, n)
@@ -24,6 +26,7 @@ def synthetic(n=200, seed=1, families=20):
     dates = pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 1000, n), unit="D")
     return pd.DataFrame({
         "model_id": [f"m{i}" for i in range(n)], "family": [f"f{i % families}" for i in range(n)],
+        "lineage": [f"f{i % families}" for i in range(n)],
         "release_date": dates.strftime("%Y-%m-%d"), "total_params_b": 10 ** log10_total,
         "score": score, "log10_price": price, "active_ratio": rng.uniform(0.05, 1, n),
     })
@@ -74,7 +77,7 @@ def test_too_few_models_raise_with_the_spec_and_the_count():
     with pytest.raises(ValueError, match="7 model"):
         fit.cv_repeated_kfold(d, SPEC)
     with pytest.raises(ValueError, match="7 model"):
-        fit.cv_leave_family_out(d, SPEC)
+        fit.cv_leave_lineage_out(d, SPEC)
 
 
 @pytest.mark.parametrize("column, value, expected", [
@@ -195,7 +198,8 @@ def test_extrapolated_only_outside_the_training_range(saved):
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"benchmark": "mmlu"}, r"several settings; pass setting= one of \['base, 5-shot', 'instruct, 0-shot'\]"),
-    ({"benchmark": "hellaswag"}, r"no fit for benchmark 'hellaswag'; available: \['mmlu \| base, 5-shot \+ log10_price'"),
+    ({"benchmark": "hellaswag"}, r"^no fit for benchmark 'hellaswag'; 2 benchmarks have fits$"),
+    ({"benchmark": "MMLU"}, r"^no fit for benchmark 'MMLU'; did you mean 'mmlu'\?$"),
     ({"benchmark": "mmlu", "setting": "base, 0-shot"}, r"its settings: \['base, 5-shot', 'instruct, 0-shot'\]"),
     ({"benchmark": "gpqa"}, r"pass the covariate 'active_ratio'; available: \['gpqa \| instruct, 0-shot \+ active_ratio'\]"),
     ({"benchmark": "gpqa", "log10_price": 1.0}, r"with covariates \['log10_price'\]; available"),
@@ -254,40 +258,39 @@ def test_kfold_skips_and_counts_folds_with_too_small_a_training_part():
     assert len(fit.cv_repeated_kfold(synthetic(n=10), SPEC, k=5, repeats=2)) == 20  # training parts of 8
 
 
-def test_leave_family_out_never_trains_on_the_held_out_family(monkeypatch):
+def test_leave_lineage_out_holds_out_each_lineage_once():
     d = synthetic(n=80, families=8)
-    d.loc[[3, 4], "family"] = ["", None]  # blank families: each its own group
-    seen = []
-    original = fit._heldout
-
-    def spy(train, test, spec, fold, level):
-        seen.append((fold, set(train["model_id"]), set(test["model_id"])))
-        return original(train, test, spec, fold, level)
-
-    monkeypatch.setattr(fit, "_heldout", spy)
-    held = fit.cv_leave_family_out(d, SPEC)
-    family = dict(zip(d["model_id"], fit.family_groups(d)))
-    assert len(seen) == 10 and len(held) == 80 and held["model_id"].is_unique
-    for fold, train, test in seen:
-        assert {family[m] for m in test} == {fold}
-        assert fold not in {family[m] for m in train} and train | test == set(d["model_id"])
-    assert set(held.loc[held["model_id"].isin(["m3", "m4"]), "fold"]) == {"model:m3", "model:m4"}
-    assert all(held.groupby("fold")["model_id"].agg(lambda s: len({family[m] for m in s}) == 1))
+    d.loc[[3, 4], "lineage"] = ["", None]  # blank: derived from the frame (here: the family)
+    held = fit.cv_leave_lineage_out(d, SPEC)
+    lineage = dict(zip(d["model_id"], fit.lineages(d)))
+    assert lineage["m3"] == lineage["m11"] and len(held) == 80 and held["model_id"].is_unique
+    assert held.attrs["folds"] == 8 and held.attrs["groups"] == 8
+    for fold, g in held.groupby("fold"):
+        assert {lineage[m] for m in g["model_id"]} == {fold}
 
 
-def test_time_split_trains_only_on_earlier_models(monkeypatch):
+def test_grouped_kfold_repeats_new_shuffles_of_whole_lineages():
+    d = synthetic(n=120, families=30)
+    a = fit.cv_grouped_kfold(d, SPEC, k=5, repeats=3, seed=2)
+    pd.testing.assert_frame_equal(a, fit.cv_grouped_kfold(d, SPEC, k=5, repeats=3, seed=2))
+    assert len(a) == 360 and a["fold"].nunique() == 15
+    lineage = dict(zip(d["model_id"], d["lineage"]))
+    fold_of = a.assign(lineage=a["model_id"].map(lineage), repeat=a["fold"].str[:2])
+    assert (fold_of.groupby(["repeat", "lineage"])["fold"].nunique() == 1).all()  # a lineage sits in one fold per repeat
+    per_repeat = [frozenset(frozenset(g["lineage"]) for _, g in r.groupby("fold")) for _, r in fold_of.groupby("repeat")]
+    assert len(set(per_repeat)) == 3  # each repeat deals the lineages out anew
+
+
+def test_time_split_trains_only_on_earlier_models():
     d = synthetic(n=100)
     d.loc[[0, 1, 2], "release_date"] = ["", None, "2023-06-01"]  # two undated, one on the cutoff: tested
-    seen = []
-    original = fit._heldout
-    monkeypatch.setattr(fit, "_heldout", lambda tr, te, *a: seen.append((tr, te)) or original(tr, te, *a))
+    u = fit.usable(d, SPEC).reset_index(drop=True)
+    [(name, train, test)] = fit.splits(u, "time_split", cutoff="2023-06-01")
+    assert (u.loc[train, "release_date"] < "2023-06-01").all() and (u.loc[test, "release_date"] >= "2023-06-01").all()
+    assert len(train) + len(test) == 98 and "m2" in set(u.loc[test, "model_id"])
     held = fit.cv_time_split(d, SPEC, "2023-06-01")
-    train, test = seen[0]
-    assert (train["release_date"] < "2023-06-01").all() and (test["release_date"] >= "2023-06-01").all()
-    assert len(train) + len(test) == 98 and held.attrs["undated"] == 2
-    assert "m2" in set(test["model_id"]) and "m2" not in set(train["model_id"])
-    assert len(held) == len(test) > 0 and set(held["model_id"]) == set(test["model_id"])
-    assert held.attrs["status"].startswith(f"fitted on {len(train)} model(s)")
+    assert held.attrs["undated"] == 2 and set(held["model_id"]) == set(u.loc[test, "model_id"])
+    assert held.attrs["status"] == f"fitted on {len(train)} model(s) before 2023-06-01, tested on {len(test)}"
 
 
 def test_time_split_without_enough_on_either_side_is_empty_with_a_note():
@@ -317,13 +320,150 @@ def test_metrics_on_perfect_and_on_known_errors():
     assert fit.metrics(pd.DataFrame(columns=fit.HELDOUT))["n"] == 0
 
 
-def test_evaluate_gives_one_row_per_scheme():
-    e = fit.evaluate(synthetic(n=120), SPEC, "2023-06-01", repeats=2)
-    assert list(e["scheme"]) == ["repeated_kfold", "leave_family_out", "time_split"]
+def test_validate_gives_one_row_per_scheme_with_size_bins():
+    d = synthetic(n=120)
+    outside = synthetic(n=20, seed=9).assign(model_id=lambda x: "ext" + x["model_id"])
+    e = fit.validate(d, SPEC, cutoff="2023-06-01", external=outside, repeats=2)
+    assert list(e["scheme"]) == list(fit.SCHEMES)
     assert set(e["spec"]) == {SPEC.name} and set(e["covariates"]) == {"log10_price"} and set(e["n_models"]) == {120}
-    assert list(e["n"])[:2] == [240, 120] and 0 < list(e["n"])[2] < 120
-    assert (e["r2"] > 0.9).all() and e["coverage"].between(0.8, 1).all()
+    assert set(e["n_lineages"]) == {20}
+    assert list(e["n"]) [:3] == [240, 240, 120] and 0 < e["n"].iloc[3] < 120 and e["n"].iloc[4] == 20
+    assert (e["r2"] > 0.9).all() and e["coverage"].between(0.75, 1).all()
+    bins = e[[f"n_{b}" for b, _, _ in fit.SIZE_BINS]].sum(axis=1)
+    assert (bins == e["n"]).all()  # every prediction falls in one size bin
     assert e.attrs["notes"]["time_split"]["status"].startswith("fitted")
+    assert list(fit.validate(d, SPEC, repeats=1)["scheme"]) == ["repeated_kfold", "grouped_kfold", "leave_lineage_out"]
+
+
+# --- lineages ------------------------------------------------------------------------------------
+
+
+def test_derive_lineages_links_family_base_model_and_same_size_same_stem():
+    m = pd.DataFrame({
+        "model_id": ["a/x-7b", "a/x-7b-instruct", "b/x-7b-chat-tuned", "c/y-1b", "c/y-1b-it", "c/y-3b", "d/z", "d/z-2025-01-01",
+                     "e/solo"],
+        "family": ["a/x", "", "", "", "", "c/y", "", "", None],
+        "base_model_id": ["", "", "a/x-7b-instruct", "", "", "", "", "", ""],
+        "total_params_b": [7.0, 7.0, 7.0, 1.0, 1.0, 3.0, 10.0, 10.0, 2.0],
+    })
+    lin = fit.derive_lineages(m)
+    assert list(lin.index) == list(m.index)
+    assert lin.iloc[0] == lin.iloc[1] == lin.iloc[2] == "a/x-7b"  # same stem and size; a fine-tune of the instruct model
+    assert lin.iloc[3] == lin.iloc[4] != lin.iloc[5]  # same stem and size, not the 3B
+    assert lin.iloc[6] == lin.iloc[7] == "d/z"  # a dated re-release
+    assert lin.iloc[8] == "e/solo"
+    assert fit.name_stem("qwen/qwen2.5-7b-instruct") == "qwen2.5-7b" and fit.name_stem("x/model-v3-0324") == "model"
+    given = m.assign(lineage=["L1", "", "L1", "L2", "L2", "L3", "L4", "L4", None])
+    assert fit.lineages(given).tolist() == ["L1", "L1", "L1", "L2", "L2", "L3", "L4", "L4", "e/solo"]  # blanks join by links
+
+
+def _assert_no_lineage_on_both_sides(u, groups):
+    for scheme in ("grouped_kfold", "leave_lineage_out"):
+        for name, train, test in fit.splits(u, scheme, groups, k=5, repeats=3, seed=0):
+            assert not set(groups.iloc[train]) & set(groups.iloc[test]), (scheme, name)
+            assert len(train) + len(test) == len(u)
+
+
+def test_no_lineage_on_both_sides_of_a_fold_in_the_real_table():
+    from conftest import ROOT
+    from llmscale import predict_params as pp
+
+    data = pp.frames(ROOT / "data" / "processed", ["mmlu", "mmlu_pro", "gpqa", "gpqa_diamond"])
+    spec_list = [sp for sp in pp.specs(data, 20) if not sp.covariates]
+    assert len(spec_list) >= 5
+    for sp in spec_list:
+        u = fit.usable(pp.train(data, sp), sp).reset_index(drop=True)
+        _assert_no_lineage_on_both_sides(u, fit.lineages(u))
+    # the lineages come from the whole model table: a fine-tune and its base share one
+    linked = data.dropna(subset=["lineage"]).drop_duplicates("model_id").set_index("model_id")["lineage"]
+    models = pd.read_csv(ROOT / "data" / "processed" / "models.csv")
+    pairs = models.dropna(subset=["base_model_id"])
+    pairs = pairs[pairs["model_id"].isin(linked.index) & pairs["base_model_id"].isin(linked.index)]
+    assert len(pairs) and (linked[pairs["model_id"]].to_numpy() == linked[pairs["base_model_id"]].to_numpy()).all()
+
+
+def test_no_lineage_on_both_sides_of_a_fold_in_a_fixture():
+    d = synthetic(n=90, families=12)
+    u = fit.usable(d, SPEC).reset_index(drop=True)
+    _assert_no_lineage_on_both_sides(u, fit.lineages(u))
+
+
+# --- the external set ----------------------------------------------------------------------------
+
+
+def test_the_external_set_never_enters_a_fit():
+    d = synthetic(n=100)
+    outside = synthetic(n=15, seed=3).assign(model_id=lambda x: "ext" + x["model_id"], total_params_b=1e6)  # far off
+    held = fit.external_test(d, outside, SPEC)
+    assert held.attrs["nobs"] == len(fit.usable(d, SPEC)) == 100
+    assert set(held["model_id"]) == set(outside["model_id"]) and (held["pred_log10"] < 3).all()  # not pulled towards 1e6
+    with pytest.raises(ValueError, match="'m3' is both a training model and an external test model"):
+        fit.external_test(d, d.iloc[[3]], SPEC)
+
+
+def test_real_external_models_are_never_training_labels():
+    from conftest import ROOT
+    from llmscale import predict_params as pp
+
+    data = pp.frames(ROOT / "data" / "processed", ["mmlu"])
+    assert not (data["label"] & data["external"]).any()
+    for sp in pp.specs(data, 20):
+        tr = pp.train(data, sp)
+        ext = pp.external(data, sp)
+        assert not set(tr["model_id"]) & set(ext["model_id"]), sp.name
+        assert int(fit.fit_spec(tr, sp).result.nobs) == len(fit.usable(tr, sp))
+
+
+# --- the release-date term -----------------------------------------------------------------------
+
+
+def drifting(n=240, seed=5):
+    """Models get smaller for the same score over time: log10_total = -1 + 0.04 score - 0.25 years."""
+    rng = np.random.default_rng(seed)
+    score = rng.uniform(30, 90, n)
+    dates = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 1500, n), unit="D")
+    years = (dates - pd.Timestamp(fit.DATE_ORIGIN)).days / 365.25
+    y = -1 + 0.04 * score - 0.25 * years + rng.normal(0, 0.1, n)
+    return pd.DataFrame({"model_id": [f"d{i}" for i in range(n)], "lineage": [f"l{i % 40}" for i in range(n)],
+                         "release_date": dates.strftime("%Y-%m-%d"), "total_params_b": 10 ** y, "score": score})
+
+
+def test_a_release_date_term_helps_on_the_time_split_when_sizes_drift():
+    d = drifting()
+    alone, dated = fit.Spec("b", "s"), fit.Spec("b", "s", ("release_years",))
+    assert dated.formula == "log10_total ~ score + release_years"
+    a = fit.metrics(fit.cv_time_split(d, alone, "2023-07-01"))
+    b = fit.metrics(fit.cv_time_split(d, dated, "2023-07-01"))
+    assert b["r2"] > a["r2"] + 0.2 and abs(b["bias_log10"]) < abs(a["bias_log10"])
+    assert a["bias_log10"] > 0.1  # without the date, later models are predicted too large
+    f = fit.fit_spec(d, dated)
+    assert f.result.params["release_years"] == pytest.approx(-0.25, abs=0.03)
+
+
+def test_predict_total_params_takes_a_date_and_names_the_fit_it_used(tmp_path):
+    d = drifting()
+    fits = [fit.fit_spec(d, fit.Spec("b", "s")), fit.fit_spec(d, fit.Spec("b", "s", ("release_years",)))]
+    path = fit.save_fits(fits, tmp_path / "f.json", validation={
+        "b | s": {"n_lineages": 40, "r2_grouped_kfold": 0.5, "coverage_grouped_kfold": 0.9},
+        "b | s + release_years": {"n_lineages": 40, "r2_grouped_kfold": 0.8, "coverage_grouped_kfold": 0.88}})
+    early = fit.predict_total_params("b", 60, path=path, release_date="2021-06-01")
+    late = fit.predict_total_params("b", 60, path=path, release_date="2025-01-01")
+    undated = fit.predict_total_params("b", 60, path=path)
+    assert early.spec == late.spec == "b | s + release_years" and undated.spec == "b | s"
+    assert early.estimate_b > undated.estimate_b > late.estimate_b
+    assert (late.n, late.n_lineages, late.r2_grouped_kfold) == (240, 40, 0.8) and undated.r2_grouped_kfold == 0.5
+    with pytest.raises(ValueError, match="column 'release_date': bad value 'June'; expected a date YYYY-MM-DD"):
+        fit.predict_total_params("b", 60, path=path, release_date="June")
+
+
+def test_predict_total_params_refuses_scores_that_are_not_points(saved):
+    with pytest.raises(ValueError, match=r"score 150: expected points from 0 to 100"):
+        fit.predict_total_params("mmlu", 150, setting="base, 5-shot", path=saved)
+    with pytest.raises(ValueError, match=r"score 0.8 looks like a 0-1 fraction: .* trained on scores 30\.\d-8\d\.\d; pass 80"):
+        fit.predict_total_params("mmlu", 0.8, setting="base, 5-shot", path=saved)
+    with pytest.raises(ValueError, match="expected a number"):
+        fit.predict_total_params("mmlu", "high", setting="base, 5-shot", path=saved)
+    assert fit.predict_total_params("mmlu", 31, setting="base, 5-shot", path=saved).estimate_b > 0  # low, but points
 
 
 def test_closed_model_labels_drop_snapshot_dates_unless_ambiguous():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import dictionary, identity, manifest, reconcile, schema
+from . import dictionary, identity, lineage, manifest, reconcile, schema
 from .errors import DataError
 from .io import write_table
 from .sources import READERS
@@ -94,6 +94,14 @@ def clean_source(key: str, rows: pd.DataFrame, raw_dir, aliases, registry, check
     return models, scores, ids
 
 
+def base_claims(bases: pd.DataFrame, key: str, aliases, registry) -> pd.DataFrame:
+    """A source's base-model statements (model_id, base_name, source, source_row) with the
+    base spelling given its id the way every model name is: model_id, base_model_id, ref."""
+    named = identity.assign(bases.reset_index(drop=True), key, "base_name", aliases, registry)
+    return pd.DataFrame({"model_id": bases["model_id"].to_numpy(), "base_model_id": named["model_id"].to_numpy(),
+                         "ref": (bases["source"] + ":" + bases["source_row"]).to_numpy()})
+
+
 def read_ingested(interim_dir, key: str) -> pd.DataFrame:
     """An ingested table, every cell a string (blank cells stay empty strings)."""
     path = Path(interim_dir) / f"{key}.csv"
@@ -121,12 +129,14 @@ def clean_all(raw_dir, interim_dir, processed_dir, sources) -> pd.DataFrame:
     check_aliases(aliases, raw, curated / "aliases.csv")
     registry = identity.build_registry(facts["model_id"], ingested, {k: READERS[k].NAME for k in sources}, aliases)
 
-    all_models, all_scores, all_ids, all_prices, counts = [], [], [], [], []
+    all_models, all_scores, all_ids, all_prices, all_bases, counts = [], [], [], [], [], []
     for key in sources:
         models, scores, ids = clean_source(key, ingested[key], raw_dir, aliases, registry)
+        with_ids = ingested[key].merge(ids[["source_row", "model_id"]], on="source_row", how="left")
         if hasattr(READERS[key], "prices"):
-            with_ids = ingested[key].merge(ids[["source_row", "model_id"]], on="source_row", how="left")
             all_prices.append(READERS[key].prices(with_ids, Path(raw_dir) / key))
+        if hasattr(READERS[key], "base_models"):
+            all_bases.append(base_claims(READERS[key].base_models(with_ids), key, aliases, registry))
         all_models.append(models)
         all_scores.append(scores)
         all_ids.append(ids)
@@ -143,7 +153,8 @@ def clean_all(raw_dir, interim_dir, processed_dir, sources) -> pd.DataFrame:
     source_models = pd.concat(all_models, ignore_index=True)
     scores = pd.concat(all_scores, ignore_index=True)
     ids = pd.concat(all_ids, ignore_index=True)
-    models, fact_conflicts = reconcile.reconcile(source_models, facts)
+    claims = pd.concat(all_bases, ignore_index=True) if all_bases else None
+    models, fact_conflicts = reconcile.reconcile(source_models, facts, claims)
     conflicts = pd.concat([fact_conflicts, reconcile.score_conflicts(scores)], ignore_index=True)
     unmatched = ids[ids["id_basis"] == "unmatched"].rename(columns={"model_id": "provisional_id", "id_note": "reason"})
     unmatched = unmatched[["source", "source_row", "source_name", "provisional_id", "reason"]]

@@ -62,9 +62,11 @@ TABLES = {
     MODELS: (schema.MODELS, "source_models.csv + data/raw/curated/models.csv, by the precedence in llmscale.reconcile", {
         "model_id": ("", "canonical id: the maker's Hugging Face repo id, lowercased"),
         "name": ("", "a display name: the spelling of the highest-ranked source"),
-        "family": ("", "the id up to its size (qwen/qwen2.5-7b-instruct -> qwen/qwen2.5); blank when the id states no size"),
+        "family": ("", "the id up to its size (qwen/qwen2.5-7b-instruct -> qwen/qwen2.5); where the id states no size, its lineage root's family, else the lineage id"),
         "variant": ("", "instruct when the id ends in a post-training tag (-instruct, -chat, -it, ...), base when it states a size without one, else unknown"),
         "base_model_id": ("", "for an instruct variant, the id of its base model when that model is in the table"),
+        "lineage": ("", "the base model and everything trained from it, by anyone (llmscale.lineage): the root base model's id without post-training, date or context tags"),
+        "lineage_ref": ("", "how the lineage was decided, one step per parent: 'curated: <URL>' (a maker's page names the base model), '<source>:<source_row>' (a source's base-model field), 'name: ...' (read from the id)"),
         "sources": ("", "sources that describe this model, ';'-separated"),
         "n_sources": ("count", "how many sources describe this model"),
         "non_embedding_params_b": ("billions", "total minus vocab x hidden (x2 when embeddings are untied), from the facts in this row"),
@@ -103,7 +105,7 @@ TABLES = {
 }
 FACT_COLUMNS = [c for c in schema.MODELS.columns if c.endswith("_ref")]
 for _c in FACT_COLUMNS:
-    TABLES[MODELS][2][_c] = ("", FACT_REF)
+    TABLES[MODELS][2].setdefault(_c, ("", FACT_REF))
 
 EXTRA = {
     SOURCES: [("source", "", "source folder under data/raw"), ("credit", "", "how to credit it"),
@@ -127,14 +129,23 @@ ANALYSIS = {
         ("model_id", "", "canonical id"), ("total_params_b", "billions", "size as the sheet publishes it (before errata)"),
         ("mmlu", "points 0-100", "MMLU as the sheet publishes it")],
     "predict_metrics.csv": [
-        SPEC, ("benchmark", "", "benchmark id"), SETTING, ("covariates", "", "score alone, + log10_price, or + active_ratio"),
-        ("scheme", "", "repeated_kfold, leave_family_out or time_split"), ("n_models", "models", "labelled open models usable by the spec"),
-        ("n", "predictions", "held-out predictions scored (repeated K-fold counts each repeat)"),
+        SPEC, ("benchmark", "", "benchmark id"), SETTING,
+        ("covariates", "", "score alone, + log10_price, + active_ratio, + release_years; 'score alone, pooled' for a pooled fit's rows"),
+        ("scheme", "", "repeated_kfold (random K-fold over models), grouped_kfold (K-fold over lineages), leave_lineage_out, "
+                       "time_split or external (closed models whose makers published their size, never trained on)"),
+        ("n_models", "models", "labelled open models usable by the spec"),
+        ("n_lineages", "lineages", "lineages among them (a lineage is never on both sides of a grouped fold)"),
+        ("n", "predictions", "held-out predictions scored (each K-fold repeat counts)"),
         ("r2", "", "out-of-sample R² of log10 total params (SST around the held-out truths' mean)"),
         ("mae_log10", "log10 params", "mean absolute error"), ("rmse_log10", "log10 params", "root mean squared error"),
+        ("bias_log10", "log10 params", "mean signed error (> 0: predictions too large)"),
         ("mae_b", "billions", "mean absolute error"), ("rmse_b", "billions", "root mean squared error"),
         ("median_abs_error_b", "billions", "median absolute error"),
-        ("coverage", "share 0-1", "held-out truths inside their 90 % prediction interval")],
+        ("coverage", "share 0-1", "held-out truths inside their 90 % prediction interval"),
+        *[(f"{k}_{b}", unit, f"{what}, held-out models of {label}") for b, label in
+          (("under_10b", "under 10B"), ("10_100b", "10B to 100B"), ("over_100b", "100B or more"))
+          for k, unit, what in (("n", "predictions", "predictions scored"), ("coverage", "share 0-1", "interval coverage"),
+                                ("mae_log10", "log10 params", "mean absolute error"))]],
     "predict_closed.csv": [
         SPEC, ("benchmark", "", "benchmark id"), SETTING, ("covariates", "", "the spec's covariates"),
         ("model_id", "", "closed model (no disclosed size)"), ("name", "", "its name"),
@@ -142,8 +153,21 @@ ANALYSIS = {
         ("low_b", "billions", "90 % prediction interval, lower end"), ("high_b", "billions", "90 % prediction interval, upper end"),
         ("extrapolated", "", "the score lies outside the range the fit was trained on"),
         ("n_train", "models", "open models the fit was trained on"),
+        ("n_lineages", "lineages", "lineages among them"),
+        ("r2_grouped_kfold", "", "the spec's lineage-grouped cross-validated R²"),
+        ("coverage_over_100b", "share 0-1", "the spec's grouped-CV interval coverage on held-out models of 100B or more"),
+        ("eligible", "", "the spec may predict a closed model: 20+ lineages, grouped-CV R² 0.3+, no target-derived covariate"),
+        ("why_not", "", "why it may not; blank when eligible"),
         ("rumoured_total_params_b", "billions", "a rumoured size, shown for comparison, never used to fit"),
         ("source", "", "source of the score"), ("source_row", "", "record of the score in its source")],
+    "predict_external.csv": [
+        ("model_id", "", "closed model whose maker published its size (the external test set)"), SPEC,
+        ("score", "points 0-100", "its score in the spec's setting"),
+        ("total_params_b", "billions", "the size its maker published (curated fact with the maker's URL)"),
+        ("estimate_b", "billions", "predicted total parameters (the fit never saw this model)"),
+        ("low_b", "billions", "90 % prediction interval, lower end"), ("high_b", "billions", "90 % prediction interval, upper end"),
+        ("covered", "", "the published size lies inside the interval"),
+        ("extrapolated", "", "the score lies outside the range the fit was trained on")],
     "predict_vs_published.csv": [
         ("benchmark", "", "benchmark id"), ("covariates", "", "score alone, log10_price or active_ratio"),
         ("published_r2", "", "the post's cross-validated R², where it gave one"), ("published_note", "", "what the post said"),

@@ -50,9 +50,17 @@ def current_prices(prices: pd.DataFrame) -> pd.Series:
     return np.log10(p.groupby("model_id")["usd_per_1m_blended"].min())
 
 
+def model_lineages(models: pd.DataFrame) -> pd.Series:
+    """Each model's lineage: the ``lineage`` column of ``models.csv`` where it has one, else
+    :func:`llmscale.fit.derive_lineages` over the whole model table (so that two models are
+    linked through a third that has no score)."""
+    return fit.lineages(models.reset_index(drop=True)).set_axis(models.index)
+
+
 def frames(processed_dir, benchmarks, harness: str | None = None) -> pd.DataFrame:
     """One row per (model, benchmark, setting): the score, the model's total (labels only for
-    open models), family, date, weights, the price and the active:total ratio. ``harness``
+    open models; ``external``: closed models whose maker published the size, never trained
+    on), lineage, family, date, weights, the price and the active:total ratio. ``harness``
     keeps only the scores of that harness (``artificial-analysis``: AA's own runs)."""
     pdir = Path(processed_dir)
     scores = read_table(pdir / SCORES, dtype={"source_row": str})
@@ -62,7 +70,8 @@ def frames(processed_dir, benchmarks, harness: str | None = None) -> pd.DataFram
     if harness is not None:
         keep &= scores["harness"].eq(harness)
     s = _one_per_model(scores[keep])
-    m = models[["model_id", "name", "family", "weights", "release_date", "total_params_b", "active_params_b",
+    models = models.assign(lineage=model_lineages(models))
+    m = models[["model_id", "name", "family", "lineage", "weights", "release_date", "total_params_b", "active_params_b",
                 "architecture", "rumoured_total_params_b"]].copy()
     m["active_ratio"] = (m["active_params_b"] / m["total_params_b"]).where(m["architecture"] == "moe")
     m.loc[m["architecture"] == "dense", "active_ratio"] = 1.0
@@ -70,10 +79,11 @@ def frames(processed_dir, benchmarks, harness: str | None = None) -> pd.DataFram
     out = s[["model_id", "benchmark", "setting", "value", "source", "source_row"]].rename(columns={"value": "score"})
     out = out.merge(m, on="model_id", how="left")
     out["label"] = out["weights"].eq("open") & out["total_params_b"].notna()
+    out["external"] = out["weights"].eq("closed") & out["total_params_b"].notna()
     return out.sort_values(["benchmark", "setting", "model_id"]).reset_index(drop=True)
 
 
-def specs(data: pd.DataFrame, min_models: int, covariates=(("log10_price",), ("active_ratio",)),
+def specs(data: pd.DataFrame, min_models: int, covariates=(("log10_price",), ("active_ratio",), ("release_years",)),
           min_varied: int = 5) -> list[fit.Spec]:
     """Every (benchmark, setting) with at least ``min_models`` labelled models, alone and with
     each covariate that at least ``fit.MIN_MODELS`` of them have and that varies: at least
@@ -84,6 +94,8 @@ def specs(data: pd.DataFrame, min_models: int, covariates=(("log10_price",), ("a
         if len(g) < min_models:
             continue
         out.append(fit.Spec(bench, setting))
+        if "release_years" not in g.columns:
+            g = g.assign(release_years=fit.release_years(fit.release_dates(g)))
         for cov in covariates:
             have = g.dropna(subset=list(cov))
             varied = all((have[c] != have[c].mode().iloc[0]).sum() >= min_varied for c in cov) if len(have) else False
@@ -97,34 +109,202 @@ def train(data: pd.DataFrame, spec: fit.Spec) -> pd.DataFrame:
     return d.reset_index(drop=True)
 
 
-METRIC_COLUMNS = ["spec", "benchmark", "setting", "covariates", "scheme", "n_models", "n", "r2", "mae_log10", "rmse_log10",
-                  "mae_b", "rmse_b", "median_abs_error_b", "coverage"]
+METRIC_COLUMNS = ["spec", "benchmark", "setting", "covariates", "scheme", "n_models", "n_lineages", "n", "r2", "mae_log10",
+                  "rmse_log10", "bias_log10", "mae_b", "rmse_b", "median_abs_error_b", "coverage",
+                  *[f"{k}_{b}" for b, _, _ in fit.SIZE_BINS for k in ("n", "coverage", "mae_log10")]]
+
+
+def external(data: pd.DataFrame, spec: fit.Spec) -> pd.DataFrame:
+    """The external test rows of a spec: closed models with a published size, scored in its setting."""
+    d = data[(data["benchmark"] == spec.benchmark) & (data["setting"] == spec.setting) & data["external"]]
+    return d.reset_index(drop=True)
 
 
 def evaluate_all(data, spec_list, cutoff, seed, k, repeats) -> pd.DataFrame:
-    parts = [fit.evaluate(train(data, sp), sp, cutoff, seed, k, repeats) for sp in spec_list]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=METRIC_COLUMNS)
+    """:func:`llmscale.fit.validate` of every spec (lineage groups, the time split at ``cutoff``,
+    the external set), one row per spec and scheme."""
+    parts = [fit.validate(train(data, sp), sp, "lineage", cutoff, external(data, sp), k, repeats, seed) for sp in spec_list]
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=METRIC_COLUMNS)
+    return out[METRIC_COLUMNS]
 
 
-def predict_closed(data, fitted: list[fit.FittedSpec], level=0.90) -> pd.DataFrame:
-    """Each closed model with a score in a fitted spec's setting (and the spec's covariates)."""
+# --- which fit is quoted, and which may predict a closed model ----------------------------------
+
+HEADLINE_RULE = ("the benchmark and setting whose score-alone fit has the most lineages "
+                 "(ties: more models, then the spec's name)")
+MIN_LINEAGES_CLOSED = 20  # a fit used on a closed model rests on at least this many lineages
+MIN_R2_CLOSED = 0.3  # ... and its grouped-CV R² is at least this
+
+
+def spec_table(data: pd.DataFrame, spec_list: list[fit.Spec]) -> pd.DataFrame:
+    """What is known of each spec before any validation: its models and lineages."""
+    rows = []
+    for sp in spec_list:
+        d = fit.usable(train(data, sp), sp)
+        rows.append({"spec": sp.name, "benchmark": sp.benchmark, "setting": sp.setting,
+                     "covariates": " + ".join(sp.covariates) or "score alone", "n_models": len(d),
+                     "n_lineages": int(d["lineage"].nunique())})
+    return pd.DataFrame(rows, columns=["spec", "benchmark", "setting", "covariates", "n_models", "n_lineages"])
+
+
+def headline_spec(table: pd.DataFrame) -> str:
+    """The pre-registered headline fit (:data:`HEADLINE_RULE`). It reads only ``spec``,
+    ``setting``, ``covariates``, ``n_lineages`` and ``n_models``, never a metric, so the choice
+    is fixed before any validation result is seen. Pooled fits are not candidates."""
+    t = table[["spec", "setting", "covariates", "n_lineages", "n_models"]].drop_duplicates("spec")
+    t = t[(t["covariates"] == "score alone") & ~t["setting"].astype(str).str.startswith("pooled")]
+    if t.empty:
+        raise ValueError("no score-alone fit to choose a headline from")
+    return str(t.sort_values(["n_lineages", "n_models", "spec"], ascending=[False, False, True]).iloc[0]["spec"])
+
+
+def closed_eligibility(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Per spec: may it predict a closed model, and if not why. Refused: a covariate computed
+    from the target (``active_ratio`` = active / total: a closed model never has it, and the
+    ratio carries the answer), fewer than :data:`MIN_LINEAGES_CLOSED` lineages, or a
+    grouped-CV R² under :data:`MIN_R2_CLOSED`."""
+    g = metrics[(metrics["scheme"] == "grouped_kfold") & ~metrics["setting"].astype(str).str.startswith("pooled")
+                & ~metrics["covariates"].astype(str).str.contains("pooled")].drop_duplicates("spec")
+    rows = []
+    for r in g.itertuples(index=False):
+        target = [c for c in fit.TARGET_DERIVED if c in str(r.covariates).split(" + ")]
+        if target:
+            why = f"uses {target[0]}, computed from the total it predicts"
+        elif r.n_lineages < MIN_LINEAGES_CLOSED:
+            why = f"{int(r.n_lineages)} lineages, fewer than {MIN_LINEAGES_CLOSED}"
+        elif not r.r2 >= MIN_R2_CLOSED:
+            why = f"grouped-CV R² {r.r2:.2f}, under {MIN_R2_CLOSED}"
+        else:
+            why = ""
+        over = metrics[(metrics["spec"] == r.spec) & (metrics["scheme"] == "grouped_kfold")]["coverage_over_100b"]
+        rows.append({"spec": r.spec, "eligible": not why, "why_not": why, "r2_grouped_kfold": r.r2,
+                     "coverage_over_100b": float(over.iloc[0]) if len(over) else float("nan"),
+                     "n_lineages": int(r.n_lineages)})
+    return pd.DataFrame(rows, columns=["spec", "eligible", "why_not", "r2_grouped_kfold", "coverage_over_100b", "n_lineages"])
+
+
+def validation_summary(metrics: pd.DataFrame) -> dict:
+    """Spec name -> what :func:`llmscale.fit.save_fits` stores with each fit."""
+    g = metrics[metrics["scheme"] == "grouped_kfold"].drop_duplicates("spec")
+    return {r.spec: {"n_lineages": int(r.n_lineages), "r2_grouped_kfold": float(r.r2), "coverage_grouped_kfold": float(r.coverage)}
+            for r in g.itertuples(index=False)}
+
+
+def _predict_rows(data, fitted: list[fit.FittedSpec], level, which) -> list[pd.DataFrame]:
     rows = []
     for f in fitted:
         sp = f.spec
-        c = data[(data["benchmark"] == sp.benchmark) & (data["setting"] == sp.setting) & data["weights"].eq("closed")]
+        if any(c in fit.TARGET_DERIVED for c in sp.covariates):
+            continue
+        c = data[(data["benchmark"] == sp.benchmark) & (data["setting"] == sp.setting) & which(data)]
+        if "release_years" in sp.covariates:
+            c = c.assign(release_years=fit.release_years(fit.release_dates(c)))
         c = c.dropna(subset=sp.columns)
         if not len(c):
             continue
         p = fit.predict(f, c, level)
-        rows.append(pd.concat([c[["model_id", "name", "benchmark", "setting", "score", "source", "source_row",
+        rows.append(pd.concat([c[["model_id", "name", "benchmark", "setting", "score", "total_params_b", "source", "source_row",
                                   "rumoured_total_params_b"]].reset_index(drop=True),
                                p.reset_index(drop=True)], axis=1).assign(spec=sp.name, covariates=" + ".join(sp.covariates) or "score alone",
                                                                           n_train=f.n))
-    cols = ["spec", "benchmark", "setting", "covariates", "model_id", "name", "score", "estimate_b", "low_b", "high_b",
-            "extrapolated", "n_train", "rumoured_total_params_b", "source", "source_row"]
+    return rows
+
+
+CLOSED_COLUMNS = ["spec", "benchmark", "setting", "covariates", "model_id", "name", "score", "estimate_b", "low_b", "high_b",
+                  "extrapolated", "n_train", "n_lineages", "r2_grouped_kfold", "coverage_over_100b", "eligible", "why_not",
+                  "rumoured_total_params_b", "source", "source_row"]
+ELIGIBILITY_COLUMNS = ["spec", "eligible", "why_not", "r2_grouped_kfold", "coverage_over_100b", "n_lineages"]
+
+
+def predict_closed(data, fitted: list[fit.FittedSpec], level=0.90, eligibility: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each closed model without a published size that has a score in a fitted spec's setting
+    (and the spec's covariates), with the spec's grouped-CV R², its coverage over 100B and
+    whether the spec may be used on a closed model (:func:`closed_eligibility`; pooled fits are
+    not candidates, their offsets are a check of pooling, not a prediction tool). Specs with a
+    target-derived covariate are left out: a closed model never has one."""
+    rows = _predict_rows(data, fitted, level, lambda d: d["weights"].eq("closed") & ~d["external"])
+    if not rows:
+        return pd.DataFrame(columns=CLOSED_COLUMNS)
+    out = pd.concat(rows, ignore_index=True)
+    elig = eligibility if eligibility is not None else pd.DataFrame(columns=ELIGIBILITY_COLUMNS)
+    out = out.merge(elig, on="spec", how="left")
+    out["eligible"] = out["eligible"].astype("boolean").fillna(False).astype(bool)
+    out["why_not"] = out["why_not"].fillna("not validated")
+    return out[CLOSED_COLUMNS]
+
+
+def predict_external(data, fitted: list[fit.FittedSpec], level=0.90) -> pd.DataFrame:
+    """The external set (closed models whose makers published the size) predicted by every fit
+    that has their score: estimate, interval, the published size and whether it is covered.
+    None of these models is in any fit (:func:`train` keeps open models only)."""
+    rows = _predict_rows(data, fitted, level, lambda d: d["external"])
+    cols = ["model_id", "spec", "score", "total_params_b", "estimate_b", "low_b", "high_b", "covered", "extrapolated"]
     if not rows:
         return pd.DataFrame(columns=cols)
-    return pd.concat(rows, ignore_index=True)[cols]
+    out = pd.concat(rows, ignore_index=True)
+    out["covered"] = (out["low_b"] <= out["total_params_b"]) & (out["total_params_b"] <= out["high_b"])
+    return out[cols]
+
+
+# --- one fit across the settings of a benchmark ------------------------------------------------
+
+MIN_PAIRS = 5  # a setting joins the pool when at least this many models have a score in it and in the reference
+
+
+def setting_offsets(data: pd.DataFrame, benchmark: str, settings: list[str], min_pairs: int = MIN_PAIRS) -> pd.DataFrame:
+    """Score offset of each setting from the reference setting (the first of ``settings``): the
+    median, over models scored in both, of (score in the setting - score in the reference).
+    Only scores are used (never a size), from every model, open or closed. A setting with
+    fewer than ``min_pairs`` such models gets no offset and stays out of the pool."""
+    d = data[(data["benchmark"] == benchmark) & data["setting"].isin(settings)]
+    wide = d.pivot_table(index="model_id", columns="setting", values="score", aggfunc="first")
+    ref = settings[0]
+    rows = []
+    for s in settings:
+        both = wide[[ref, s]].dropna() if s in wide.columns and ref in wide.columns else pd.DataFrame()
+        n = len(both) if s != ref else int(wide[ref].notna().sum()) if ref in wide.columns else 0
+        off = 0.0 if s == ref else float((both[s] - both[ref]).median()) if len(both) >= min_pairs else float("nan")
+        rows.append({"benchmark": benchmark, "setting": s, "reference": ref, "pairs": n, "offset_points": off})
+    return pd.DataFrame(rows)
+
+
+def pooled(data: pd.DataFrame, spec_list: list[fit.Spec], benchmark: str, min_pairs: int = MIN_PAIRS):
+    """One pooled spec for ``benchmark`` over its score-alone settings, and its training frame:
+    each labelled (model, setting) row with the score moved onto the reference setting's scale
+    (score - offset); ``model_id`` becomes ``<model_id> @ <setting>`` so that one model
+    measured in two settings is two rows of one lineage (validation keeps them together).
+    Rows whose moved score leaves 0-100 are dropped and counted in ``attrs``. None when fewer
+    than two settings can be pooled."""
+    alone = [sp for sp in spec_list if sp.benchmark == benchmark and not sp.covariates]
+    if len(alone) < 2:
+        return None
+    lab = data[data["label"] & (data["benchmark"] == benchmark)]
+    lin = lab.groupby("setting")["lineage"].nunique()
+    settings = sorted((sp.setting for sp in alone), key=lambda s: (-lin.get(s, 0), s))
+    off = setting_offsets(data, benchmark, settings, min_pairs)
+    use = off.dropna(subset=["offset_points"])
+    if len(use) < 2:
+        return None
+    rows = lab[lab["setting"].isin(use["setting"])].merge(use[["setting", "offset_points"]], on="setting")
+    rows = rows.assign(score=rows["score"] - rows["offset_points"], model_id=rows["model_id"] + " @ " + rows["setting"])
+    inside = rows["score"].between(*fit.SCORE_RANGE)
+    spec = fit.Spec(benchmark, f"pooled: {len(use)} settings on the scale of {use['setting'].iloc[0]}")
+    frame = rows[inside].sort_values("model_id").reset_index(drop=True)
+    frame.attrs.update({"offsets": off, "dropped_outside_0_100": int((~inside).sum())})
+    return spec, frame
+
+
+def pooled_by_setting(frame: pd.DataFrame, spec: fit.Spec, seed: int, k: int, repeats: int) -> pd.DataFrame:
+    """The pooled fit's grouped K-fold predictions scored on each setting's own rows, as
+    metric rows named ``<benchmark> | pooled, on <setting>`` (to set beside that setting's own fit)."""
+    held = fit.cv_grouped_kfold(frame, spec, k=k, repeats=repeats, seed=seed)
+    setting = held["model_id"].str.split(" @ ").str[-1]
+    n_lin = frame.assign(setting=frame["model_id"].str.split(" @ ").str[-1]).groupby("setting")["lineage"].nunique()
+    n_mod = frame.assign(setting=frame["model_id"].str.split(" @ ").str[-1]).groupby("setting").size()
+    rows = [{"spec": f"{spec.benchmark} | pooled, on {s}", "benchmark": spec.benchmark, "setting": s,
+             "covariates": "score alone, pooled", "scheme": "grouped_kfold", "n_models": int(n_mod[s]),
+             "n_lineages": int(n_lin[s]), **fit.metrics(held[setting == s])} for s in sorted(set(setting))]
+    return pd.DataFrame(rows, columns=METRIC_COLUMNS)
 
 
 def heldout_points(data, spec: fit.Spec, seed=0) -> pd.DataFrame:
@@ -192,7 +372,8 @@ def draw_actual_vs_predicted(points: pd.DataFrame, closed: pd.DataFrame, spec: f
 
 
 def draw_forest(closed: pd.DataFrame, credit: str):
-    """Every closed model's 90 % interval under every spec that could predict it."""
+    """Every closed model's 90 % interval under every spec that may predict it, each row
+    labelled with the spec's grouped-CV R² and its interval coverage over 100B."""
     from . import plotting
 
     c = closed.sort_values(["model_id", "spec"]).reset_index(drop=True)
@@ -206,10 +387,29 @@ def draw_forest(closed: pd.DataFrame, credit: str):
                         c.loc[sel, "high_b"] - c.loc[sel, "estimate_b"]], fmt="o", color=colours[ext], capsize=3,
                         label="score outside the training range" if ext else "score inside the training range")
     ax.set_yticks(y)
-    ax.set_yticklabels([f"{m.split('/')[-1]} · {s}" for m, s in zip(c["model_id"], c["spec"])], fontsize=9)
+    ax.set_yticklabels([f"{m.split('/')[-1]} · {s}  (grouped-CV R² {r:.2f}; coverage over 100B {cov})"
+                        for m, s, r, cov in zip(c["model_id"], c["spec"], c["r2_grouped_kfold"].astype(float),
+                                                c["coverage_over_100b"].astype(float).map(lambda v: "n/a" if math.isnan(v) else f"{v:.0%}"))],
+                       fontsize=9)
     plotting.params_axis(ax, "x")
     ax.set_xlabel("Predicted total parameters (billions, log scale), 90 % prediction interval")
     ax.set_title("Closed models: predicted size under each fit", loc="left")
     ax.legend(loc="lower right", fontsize=11)
     plotting.footer(fig, credit)
     return fig
+
+
+def pooled_vs_own(pooled_metrics: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
+    """Per benchmark and setting: the pooled fit's grouped-CV R², MAE and coverage on that
+    setting's models beside the setting's own score-alone fit, and whether pooling helps
+    (higher R² there)."""
+    cols = ["benchmark", "setting", "n_models", "r2_own", "r2_pooled", "mae_log10_own", "mae_log10_pooled",
+            "coverage_own", "coverage_pooled", "pooled_better"]
+    if pooled_metrics.empty:
+        return pd.DataFrame(columns=cols)
+    p = pooled_metrics[pooled_metrics["spec"].str.contains(" | pooled, on ", regex=False)]
+    own = metrics[(metrics["scheme"] == "grouped_kfold") & (metrics["covariates"] == "score alone")]
+    keep = ["benchmark", "setting", "r2", "mae_log10", "coverage"]
+    out = own[keep + ["n_models"]].merge(p[keep], on=["benchmark", "setting"], suffixes=("_own", "_pooled"))
+    out["pooled_better"] = out["r2_pooled"] > out["r2_own"]
+    return out[cols].sort_values(["benchmark", "setting"]).reset_index(drop=True)

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from . import identity
+from . import identity, lineage
 from .errors import DataError
 from .settings import SETTING_COLUMNS, with_setting_columns
 
@@ -53,6 +53,8 @@ FACTS = ["organisation", "country", "weights", "architecture", "release_date", "
          "experts_total", "experts_active", "vocab_size", "hidden_size", "num_layers", "tied_embeddings"]
 NUMERIC = {"total_params_b", "active_params_b", "experts_total", "experts_active", "vocab_size", "hidden_size", "num_layers"}
 STATUSES = {"sourced", "undisclosed", "not_looked_up"}
+# Curated facts that link a model to another (their value is a model_id), not columns of their own.
+LINKS = ["base_model", "same_architecture_as"]
 
 
 def _rank(source: str) -> int:
@@ -81,8 +83,8 @@ def check_curated(facts: pd.DataFrame, file, makers: pd.DataFrame | None = None)
         makers = makers.set_index("org")
     for i, r in facts.iterrows():
         row = i + 2
-        if r["field"] not in FACTS:
-            raise DataError(file, row, "field", r["field"], f"one of {FACTS}")
+        if r["field"] not in FACTS + LINKS:
+            raise DataError(file, row, "field", r["field"], f"one of {FACTS + LINKS}")
         if r["status"] not in STATUSES:
             raise DataError(file, row, "status", r["status"], f"one of {sorted(STATUSES)}")
         has_value = isinstance(r["value"], str) and r["value"].strip() != ""
@@ -97,6 +99,8 @@ def check_curated(facts: pd.DataFrame, file, makers: pd.DataFrame | None = None)
                                 f"a page of the maker of {r['model_id']} (see makers.csv for {org!r})")
         elif has_value:
             raise DataError(file, row, "value", r["value"], f"blank when status is {r['status']}")
+        if r["field"] in LINKS and has_value and not pd.Series([r["value"]]).str.fullmatch(r"[a-z0-9][a-z0-9._\-+/]*/[a-z0-9][a-z0-9._\-+]*").all():
+            raise DataError(file, row, "value", r["value"], f"a model_id (org/name, lowercase) for {r['field']}")
         if r["field"] in NUMERIC and has_value:
             try:
                 v = float(r["value"])
@@ -117,7 +121,7 @@ def candidates(source_models: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame
     """Every stated value of every fact: model_id, fact, value, source, ref, rank."""
     parts = []
     if len(facts):
-        f = facts[facts["status"] == "sourced"]
+        f = facts[(facts["status"] == "sourced") & ~facts["field"].isin(LINKS)]
         parts.append(pd.DataFrame({
             "model_id": f["model_id"], "fact": f["field"], "value": f["value"],
             "source": "curated", "ref": "curated: " + f["citation_url"],
@@ -153,8 +157,10 @@ def differs(fact: pd.Series, a: pd.Series, b: pd.Series) -> pd.Series:
     return out.to_numpy()
 
 
-def reconcile(source_models: pd.DataFrame, facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One row per model_id with each fact and its ``_ref``; and the fact conflicts."""
+def reconcile(source_models: pd.DataFrame, facts: pd.DataFrame, claims: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per model_id with each fact and its ``_ref``, its lineage (from the curated
+    facts, the sources' base-model ``claims`` and the id: :mod:`llmscale.lineage`); and the
+    fact conflicts."""
     cand = candidates(source_models, facts)
     used = cand[cand["used_for_fact"]].drop_duplicates(["model_id", "fact"], keep="first")
     wide = used.pivot(index="model_id", columns="fact", values="value")
@@ -174,9 +180,13 @@ def reconcile(source_models: pd.DataFrame, facts: pd.DataFrame) -> tuple[pd.Data
     models = withhold_closed_sizes(models, cand)
     models = derive_architecture(models)
     v = identity.variants(pd.Series(models.index, index=models.index), models.index)
+    lin = lineage.lineages(models.index, facts, claims)
     models.insert(0, "family", v["family"])
     models.insert(1, "variant", v["variant"])
     models.insert(2, "base_model_id", v["base_model_id"])
+    models.insert(3, "lineage", lin["lineage"])
+    models.insert(4, "lineage_ref", lin["lineage_ref"])
+    models["family"] = lineage.families(models)
     models = models.reset_index()
 
     rumoured = set(models.loc[models["rumoured_total_params_b"].notna(), "model_id"])

@@ -202,6 +202,8 @@ MODELS = pa.DataFrameSchema(
         "family": pa.Column(str, nullable=True),
         "variant": pa.Column(str, pa.Check.isin(["base", "instruct", "unknown"])),
         "base_model_id": pa.Column(str, nullable=True),
+        "lineage": pa.Column(str),
+        "lineage_ref": _ref(nullable=False),
         "name": pa.Column(str, nullable=True),
         "organisation": pa.Column(str, nullable=True),
         "organisation_ref": _ref(),

@@ -18,7 +18,10 @@ import pandas as pd
 from .io import read_table
 
 
-HEADLINE_MIN_MODELS = 20  # the best fit quoted in the write-up rests on at least this many models
+HEADLINE_MIN_MODELS = 20  # a fit quoted in the write-up rests on at least this many models
+SCHEME_NAMES = {"repeated_kfold": "random K-fold", "grouped_kfold": "lineage K-fold", "leave_lineage_out": "leave-lineage-out",
+                "time_split": "time split", "external": "external set"}
+CLOSED_TARGETS = r"gpt-5|gemini-3|(?:opus|sonnet|haiku)-4[-.]5"
 
 
 def _fmt(x, digits=1) -> str:
@@ -73,39 +76,7 @@ def numbers(processed_dir) -> dict[str, str]:
     out["frontier_table"] = _md_table(pd.DataFrame(rows))
 
     # prediction
-    met = _read(pdir, "predict_metrics.csv")
-    kf = met[met["scheme"] == "repeated_kfold"].sort_values("r2", ascending=False) if len(met) else met
-    priced = kf[kf["covariates"].astype(str).str.contains("log10_price")] if len(kf) else kf
-    out["price_specs"] = ("; ".join(f"{r.spec}: R² {_fmt(r.r2, 2)} on {int(r.n_models)} models" for r in priced.itertuples())
-                          or "none (too few open models with a price)")
-    kf = kf[kf["n_models"] >= HEADLINE_MIN_MODELS] if len(kf) else kf  # a headline needs a fit on enough models
-    if len(kf):
-        best = kf.iloc[0]
-        out["best_spec"] = best["spec"]
-        out["best_r2"] = _fmt(best["r2"], 2)
-        out["best_mae_log10"] = _fmt(best["mae_log10"], 2)
-        out["best_mae_factor"] = _fmt(10 ** best["mae_log10"], 1)
-        out["best_coverage"] = f"{best['coverage']:.0%}"
-        out["n_specs"] = str(kf["spec"].nunique())
-        lfo = met[(met["spec"] == best["spec"]) & (met["scheme"] == "leave_family_out")]
-        out["best_r2_lfo"] = _fmt(lfo["r2"].iloc[0], 2) if len(lfo) else "n/a"
-        out["coverage_range"] = f"{kf['coverage'].min():.0%} to {kf['coverage'].max():.0%}"
-        mp = kf[(kf["benchmark"] == "mmlu_pro") & (kf["covariates"] == "score alone")]
-        out["mmlu_pro_r2"] = _fmt(mp["r2"].iloc[0], 2) if len(mp) else "n/a"
-    else:
-        for k in ("best_spec", "best_r2", "best_mae_log10", "best_mae_factor", "best_coverage", "n_specs", "best_r2_lfo",
-                  "coverage_range", "mmlu_pro_r2"):
-            out[k] = "n/a"
-    closed = _read(pdir, "predict_closed.csv")
-    if len(closed):
-        t = closed[closed["model_id"].str.contains(r"gpt-5|gemini-3|(?:opus|sonnet|haiku)-4[-.]5", regex=True)]
-        t = t.assign(**{"estimate (B)": t["estimate_b"].map(lambda v: _fmt(v, 0)),
-                        "90 % interval (B)": [f"{_fmt(a, 0)}-{_fmt(b, 0)}" for a, b in zip(t["low_b"], t["high_b"])],
-                        "outside training range": t["extrapolated"].astype(str).str.lower().map({"true": "yes", "false": "no"})})
-        out["closed_table"] = _md_table(t[["model_id", "spec", "score", "estimate (B)", "90 % interval (B)", "outside training range"]]
-                                        .sort_values(["model_id", "spec"]))
-    else:
-        out["closed_table"] = _md_table(pd.DataFrame())
+    out.update(_prediction(pdir))
 
     # over time
     halv = _read(pdir, "over_time_halving.csv")
@@ -160,6 +131,133 @@ def numbers(processed_dir) -> dict[str, str]:
     counts = cl["verdict"].value_counts() if len(cl) else pd.Series(dtype=int)
     out["claims_counts"] = ", ".join(f"{int(counts.get(v, 0))} {v}" for v in ("supported", "contradicted", "not checkable"))
     return out
+
+
+def _pct(v) -> str:
+    return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.0%}"
+
+
+def _range(values, fmt) -> str:
+    v = pd.Series(values, dtype=float).dropna()
+    return "n/a" if v.empty else f"{fmt(v.min())} to {fmt(v.max())}"
+
+
+def _prediction(pdir: Path) -> dict[str, str]:
+    """The prediction section: the pre-registered headline fit under every scheme, the other
+    main fits, the external set, the date term, pooling, and the closed models the eligible
+    fits predict (see :mod:`llmscale.predict_params`)."""
+    from .predict_params import HEADLINE_RULE, closed_eligibility, headline_spec
+
+    out: dict[str, str] = {}
+    met = _read(pdir, "predict_metrics.csv")
+    own = (met[~met["covariates"].astype(str).str.contains("pooled") & ~met["setting"].astype(str).str.startswith("pooled")]
+           if len(met) else met)  # each setting's own fits; the pooled ones are reported apart
+    keys = ("n_specs", "headline_rule", "headline_spec", "headline_models", "headline_lineages", "headline_table",
+            "main_specs_table", "grouping_effect", "median_r2_random", "median_r2_grouped", "coverage_over_100b_range",
+            "coverage_all_range", "external_summary", "date_summary", "pooled_summary", "n_specs_total", "n_eligible",
+            "n_refused_target", "n_refused_lineages", "n_refused_r2", "price_specs")
+    if own.empty:
+        out.update({k: "n/a" for k in keys})
+        out["headline_table"] = out["main_specs_table"] = _md_table(pd.DataFrame())
+    else:
+        out["headline_rule"] = HEADLINE_RULE
+        head = headline_spec(own)
+        h = own[own["spec"] == head].set_index("scheme")
+        out["headline_spec"] = head
+        out["headline_models"] = str(int(h["n_models"].iloc[0]))
+        out["headline_lineages"] = str(int(h["n_lineages"].iloc[0]))
+        out["headline_table"] = _md_table(pd.DataFrame([{
+            "scheme": SCHEME_NAMES.get(sc, sc), "predictions": int(r["n"]), "R²": _fmt(r["r2"], 2),
+            "MAE (log10)": _fmt(r["mae_log10"], 2), "coverage": _pct(r["coverage"]),
+            "under 10B": _pct(r["coverage_under_10b"]), "10-100B": _pct(r["coverage_10_100b"]),
+            "over 100B": _pct(r["coverage_over_100b"])} for sc, r in h.reindex(list(SCHEME_NAMES)).dropna(how="all").iterrows()]))
+        alone = own[(own["covariates"] == "score alone") & (own["n_lineages"] >= HEADLINE_MIN_MODELS)]
+        wide = alone.pivot_table(index="spec", columns="scheme", values="r2", aggfunc="first")
+        g = alone[alone["scheme"] == "grouped_kfold"].set_index("spec")
+        out["main_specs_table"] = _md_table(pd.DataFrame([{
+            "fit": sp, "lineages": int(g.at[sp, "n_lineages"]),
+            **{f"R² {SCHEME_NAMES[sc]}": _fmt(wide.at[sp, sc], 2) if sc in wide.columns else "n/a" for sc in SCHEME_NAMES},
+            "coverage over 100B": _pct(g.at[sp, "coverage_over_100b"])} for sp in sorted(g.index)]))
+        med_r = float(wide["repeated_kfold"].median()) if "repeated_kfold" in wide else math.nan
+        med_g = float(wide["grouped_kfold"].median()) if "grouped_kfold" in wide else math.nan
+        out["median_r2_random"], out["median_r2_grouped"] = _fmt(med_r, 2), _fmt(med_g, 2)
+        drop = med_r - med_g
+        out["grouping_effect"] = ("Keeping lineages apart costs these fits little" if not drop > 0.05 else
+                                  "Random folds over models flatter these fits")
+        out["coverage_over_100b_range"] = _range(g["coverage_over_100b"], _pct)
+        out["coverage_all_range"] = _range(g["coverage"], _pct)
+        out["external_summary"] = _external_summary(pdir, own)
+        out["date_summary"] = _date_summary(own)
+        out["pooled_summary"] = _pooled_summary(met)
+        out["n_specs"] = str(own["spec"].nunique())
+        el = closed_eligibility(own)
+        out["n_specs_total"] = str(len(el))
+        out["n_eligible"] = str(int(el["eligible"].sum()))
+        why = el["why_not"].astype(str)
+        out["n_refused_target"] = str(int(why.str.startswith("uses").sum()))
+        out["n_refused_lineages"] = str(int(why.str.contains("lineages").sum()))
+        out["n_refused_r2"] = str(int(why.str.startswith("grouped").sum()))
+        priced = own[(own["scheme"] == "grouped_kfold") & own["covariates"].astype(str).str.contains("log10_price")]
+        out["price_specs"] = ("; ".join(f"{r.spec}: {int(r.n_lineages)} lineages" for r in priced.sort_values("spec").itertuples())
+                              or "none")
+    closed = _read(pdir, "predict_closed.csv")
+    if len(closed):
+        ok = closed["eligible"].astype(str).str.lower().eq("true")
+        t = closed[ok & closed["model_id"].str.contains(CLOSED_TARGETS, regex=True)]
+        t = t.assign(**{"estimate (B)": t["estimate_b"].map(lambda v: _fmt(v, 0)),
+                        "90 % interval (B)": [f"{_fmt(a, 0)}-{_fmt(b, 0)}" for a, b in zip(t["low_b"], t["high_b"])],
+                        "fit's lineage R²": t["r2_grouped_kfold"].map(lambda v: _fmt(v, 2)),
+                        "outside training range": t["extrapolated"].astype(str).str.lower().map({"true": "yes", "false": "no"})})
+        out["closed_table"] = _md_table(t[["model_id", "spec", "score", "estimate (B)", "90 % interval (B)", "fit's lineage R²",
+                                           "outside training range"]].sort_values(["model_id", "spec"]))
+    else:
+        out["closed_table"] = _md_table(pd.DataFrame())
+    return out
+
+
+def _external_summary(pdir: Path, met: pd.DataFrame) -> str:
+    ext = _read(pdir, "predict_external.csv")
+    em = met[(met["scheme"] == "external") & (met["n"] > 0)] if len(met) else met
+    if ext.empty or em.empty:
+        return "No closed model with a published size has a score in a fitted setting, so there is no external test."
+    names = ", ".join(m.split("/")[-1] for m in sorted(ext["model_id"].unique()))
+    alone = ext[~ext["spec"].str.contains(" + ", regex=False)]
+    worst = alone.assign(ratio=alone["estimate_b"] / alone["total_params_b"]).sort_values("ratio").iloc[0] if len(alone) else None
+    worst_text = (f" The furthest miss: {worst['model_id'].split('/')[-1]} ({_fmt(worst['total_params_b'], 0)}B published) "
+                  f"predicted at {_fmt(worst['estimate_b'], 0)}B (90 % interval {_fmt(worst['low_b'], 0)}-"
+                  f"{_fmt(worst['high_b'], 0)}B) by {worst['spec']}." if worst is not None else "")
+    return (f"The external set, {ext['model_id'].nunique()} closed models whose makers published their size ({names}), was "
+            f"never trained on; {em['spec'].nunique()} fits have their scores, all in settings whose sources do not state "
+            f"the variant. Their intervals covered {_pct(ext['covered'].astype(str).str.lower().eq('true').mean())} of "
+            f"these predictions (R² per fit {_range(em['r2'], lambda v: _fmt(v, 2))}).{worst_text}")
+
+
+def _date_summary(met: pd.DataFrame) -> str:
+    ts = met[met["scheme"] == "time_split"]
+    alone = ts[ts["covariates"] == "score alone"].set_index(["benchmark", "setting"])
+    dated = ts[ts["covariates"] == "release_years"].set_index(["benchmark", "setting"])
+    both = alone[["r2", "bias_log10"]].join(dated[["r2", "bias_log10"]], rsuffix="_dated", how="inner").dropna()
+    if both.empty:
+        return "No setting has enough models on both sides of the time split to test a release-date term."
+    better = int((both["r2_dated"] > both["r2"]).sum())
+    return (f"A release-date term (years since 2020-01-01) was tested on the time split in {len(both)} settings: it raised "
+            f"the R² on the later models in {better} of them (median {_fmt(both['r2'].median(), 2)} without, "
+            f"{_fmt(both['r2_dated'].median(), 2)} with) and moved the median mean signed error from "
+            f"{both['bias_log10'].median():+.2f} to {both['bias_log10_dated'].median():+.2f} in log10 (above 0: too large). "
+            "`predict_total_params(..., release_date=...)` uses it where it exists and names the fit it used.")
+
+
+def _pooled_summary(met: pd.DataFrame) -> str:
+    p = met[met["covariates"] == "score alone, pooled"] if len(met) else met
+    if p.empty or "setting" not in met:
+        return "No benchmark had two settings sharing enough models to pool them."
+    own = met[(met["scheme"] == "grouped_kfold") & (met["covariates"] == "score alone")].set_index(["benchmark", "setting"])
+    pr = p.set_index(["benchmark", "setting"])[["r2"]].join(own[["r2"]], rsuffix="_own", how="inner")
+    better = int((pr["r2"] > pr["r2_own"]).sum())
+    benches = ", ".join(sorted(p["benchmark"].unique()))
+    return (f"Pooling the settings of a benchmark into one fit, each setting's scores shifted by an offset estimated "
+            f"from the models measured in both it and the most-populated setting, gave a higher lineage-K-fold R² than "
+            f"the setting's own fit in {better} of {len(pr)} settings ({benches}); the per-setting fits stay the default.")
 
 
 def _non_embedding_fit(ne: pd.DataFrame) -> str:

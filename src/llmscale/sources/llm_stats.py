@@ -22,6 +22,7 @@ How fields are read:
   say dense or MoE, nor active parameters. Closed models' counts are not there (blank).
 - ``weights``: ``license_id`` "proprietary" is closed, any named licence open.
 - ``release_date``: ``release_date`` (ISO).
+- ``fine_tuned_from_model_id`` names the model's base (:func:`base_models`, for its lineage).
 - Scores: only :data:`BENCHMARKS` (0-1 fractions, ``max_score`` 1) are read, as 0-100.
   ``reporter`` is maker where ``is_self_reported`` is true, independent (harness "LLM-Stats")
   where LLM-Stats verified it, otherwise aggregator. ``shots`` from one "N-shot" in
@@ -58,7 +59,7 @@ BENCHMARKS = {
     "hellaswag": "hellaswag", "winogrande": "winogrande", "truthfulqa": "truthfulqa", "arc-c": "arc_c",
 }
 MODEL_FIELDS = ["model_id", "name", "organization_id", "release_date", "license_id", "param_count",
-                "source_weights_link"]
+                "source_weights_link", "fine_tuned_from_model_id"]
 SCORE_FIELDS = ["model_benchmark_id", "benchmark_id", "score", "is_self_reported", "self_reported_source_link",
                 "verified_by_llmstats", "analysis_method"]
 # LLM-Stats' own ``model_id`` is kept as ``llm_stats_id``: ``model_id`` is the chain's id.
@@ -170,6 +171,18 @@ def _score(r, base) -> dict | None:
         "variant": variant_from_words(r["name"]), "reporter": reporter, "harness": harness,
         "source": KEY, "source_row": r["source_row"], "note": note or None,
     }
+
+
+def base_models(rows) -> pd.DataFrame:
+    """The model each model was fine-tuned from (``fine_tuned_from_model_id``), spelled as this
+    source spells that model (its ``name_or_repo`` when LLM-Stats has it, else its id)."""
+    m = rows[(rows["record"] == "model")]
+    spelling = dict(zip(m["llm_stats_id"], m[NAME]))
+    m = m[m["fine_tuned_from_model_id"] != ""]
+    return pd.DataFrame({
+        "model_id": m["model_id"], "base_name": [spelling.get(b, b) for b in m["fine_tuned_from_model_id"]],
+        "source": KEY, "source_row": m["source_row"],
+    })
 
 
 def tidy(rows, base):

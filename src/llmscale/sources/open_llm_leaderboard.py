@@ -33,6 +33,8 @@ Known problems and how they are handled:
   ``num_few_shot`` of the model-index entries its bot writes into model cards state). No
   chain-of-thought prompting is part of it, but the file does not say so: ``cot`` stays blank.
   Chat template and type go into each score's ``note``.
+- ``Base Model`` names the repository a run's model was trained from (:func:`base_models`,
+  for its lineage), unless it is the model itself or a merge.
 - ``Available on the hub`` True is read as open weights (``weights`` open), else unknown.
 - 20 repositories have two runs (bfloat16 and float16, sometimes with different ``Type``
   labels or commits): both are kept, as different settings are never merged here; the
@@ -153,6 +155,15 @@ def _scores(file, row, r) -> list[dict]:
             "note": f"{col} (not the rescaled score); chat template {chat}; type {r['Type']}",
         })
     return out
+
+
+def base_models(rows) -> pd.DataFrame:
+    """The repository each run's model was trained from (``Base Model``), where it names another
+    repository; a value marked ``(Merge)`` names the merge itself, not a base."""
+    b = rows["Base Model"].str.strip()
+    keep = b.str.contains("/", regex=False) & ~b.str.endswith("(Merge)") & (b.str.lower() != rows[NAME].str.strip().str.lower())
+    return pd.DataFrame({"model_id": rows.loc[keep, "model_id"], "base_name": b[keep],
+                         "source": KEY, "source_row": rows.loc[keep, "source_row"]})
 
 
 def tidy(rows, base):

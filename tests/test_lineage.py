@@ -1,0 +1,89 @@
+"""Lineages: a base model and everything trained from it, from curated facts, sources and ids."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from llmscale import lineage, reconcile
+from llmscale.clean import load_curated
+from llmscale.errors import DataError
+from llmscale import schema
+
+CURATED = Path(__file__).parents[1] / "data" / "raw" / "curated"
+DEEPSEEK = ["deepseek-ai/deepseek-v3-base", "deepseek-ai/deepseek-v3", "deepseek-ai/deepseek-v3-0324",
+            "deepseek-ai/deepseek-v3.1", "deepseek-ai/deepseek-r1", "deepseek-ai/deepseek-r1-0528",
+            "deepseek-ai/deepseek-r1-zero"]
+
+
+@pytest.fixture(scope="module")
+def curated():
+    return load_curated(CURATED, "models.csv", schema.CURATED_FACTS)
+
+
+@pytest.mark.parametrize("model_id, expected", [
+    ("deepseek-ai/deepseek-r1-0528", "deepseek-ai/deepseek-r1"),
+    ("moonshotai/kimi-k2-instruct-0905", "moonshotai/kimi-k2"),
+    ("anthropic/claude-3-haiku-20240307", "anthropic/claude-3-haiku"),
+    ("cohereforai/c4ai-command-r-plus-08-2024", "cohereforai/c4ai-command-r-plus"),
+    ("microsoft/phi-3-mini-128k-instruct", "microsoft/phi-3-mini"),
+    ("tokyotech-llm/qwen-3-swallow-32b-sft-v0.2", "tokyotech-llm/qwen-3-swallow-32b"),
+    ("qwen/qwen2.5-7b", "qwen/qwen2.5-7b"),
+    ("mistralai/mistral-7b-v0.1", "mistralai/mistral-7b-v0.1"),
+])
+def test_stem_drops_post_training_date_and_context_tags_only(model_id, expected):
+    assert lineage.stem(model_id) == expected
+
+
+def test_deepseek_v3_and_r1_are_one_lineage_from_the_makers_statement(curated):
+    # LLM-Stats' own fine_tuned_from_model_id fields, as read from the raw files
+    claims = pd.DataFrame({
+        "model_id": ["deepseek-ai/deepseek-r1-0528", "deepseek-ai/deepseek-v3.1"],
+        "base_model_id": ["deepseek-ai/deepseek-r1", "deepseek-ai/deepseek-v3"],
+        "ref": ["llm-stats:organizations/deepseek/models/deepseek-r1-0528/model.json",
+                "llm-stats:organizations/deepseek/models/deepseek-v3.1/model.json"],
+    })
+    out = lineage.lineages(DEEPSEEK, curated, claims)
+    assert set(out["lineage"]) == {"deepseek-ai/deepseek-v3"}
+    assert out.at["deepseek-ai/deepseek-r1", "lineage_ref"].startswith("curated: https://github.com/deepseek-ai/DeepSeek-R1/")
+    assert out.at["deepseek-ai/deepseek-r1-0528", "lineage_ref"].startswith("llm-stats:")
+    assert out.at["deepseek-ai/deepseek-v3-base", "lineage_ref"] == lineage.ROOT_REF
+    # without the curated fact, R1 is a lineage of its own: the id alone does not say
+    alone = lineage.lineages(DEEPSEEK, curated.iloc[0:0], claims)
+    assert alone.at["deepseek-ai/deepseek-r1", "lineage"] == "deepseek-ai/deepseek-r1"
+
+
+def test_curated_fact_beats_a_source_claim_and_a_third_party_fine_tune_joins_its_base(curated):
+    ids = ["deepseek-ai/deepseek-r1-distill-qwen-32b", "qwen/qwen2.5-32b", "qwen/qwen2.5-32b-instruct",
+           "cognitivecomputations/dolphin-2.9-llama3-8b", "meta-llama/meta-llama-3-8b"]
+    claims = pd.DataFrame({
+        "model_id": ["deepseek-ai/deepseek-r1-distill-qwen-32b", "cognitivecomputations/dolphin-2.9-llama3-8b"],
+        "base_model_id": ["qwen/qwen2.5-32b-instruct", "meta-llama/meta-llama-3-8b"],
+        "ref": ["x:1", "open-llm-leaderboard:120"],
+    })
+    out = lineage.lineages(ids, curated, claims)
+    assert out.at["deepseek-ai/deepseek-r1-distill-qwen-32b", "lineage_ref"].startswith("curated: ")
+    assert out.at["deepseek-ai/deepseek-r1-distill-qwen-32b", "lineage"] == "qwen/qwen2.5-32b"
+    assert out.at["cognitivecomputations/dolphin-2.9-llama3-8b", "lineage"] == "meta-llama/meta-llama-3-8b"
+    assert out.at["qwen/qwen2.5-32b-instruct", "lineage"] == "qwen/qwen2.5-32b"
+
+
+def test_a_cycle_of_base_claims_ends():
+    claims = pd.DataFrame({"model_id": ["a/x", "a/y"], "base_model_id": ["a/y", "a/x"], "ref": ["s:1", "s:2"]})
+    out = lineage.lineages(["a/x", "a/y"], pd.DataFrame(columns=["model_id", "field", "value", "status", "citation_url"]), claims)
+    assert out.loc["a/x", "lineage"] in {"a/x", "a/y"} and len(out) == 2
+
+
+def test_curated_link_must_name_a_model_id():
+    f = pd.DataFrame([("m/a", "base_model", "Qwen 2.5 32B", "sourced", "https://maker/a", "")],
+                     columns=["model_id", "field", "value", "status", "citation_url", "evidence"])
+    with pytest.raises(DataError, match="a model_id"):
+        reconcile.check_curated(f, "models.csv")
+
+
+def test_every_processed_model_has_a_lineage_and_a_family():
+    models = pd.read_csv(Path(__file__).parents[1] / "data" / "processed" / "models.csv")
+    if "lineage" not in models:
+        pytest.skip("processed tables predate lineages (make data)")
+    assert models["lineage"].notna().all() and models["lineage_ref"].notna().all()
+    assert models["family"].notna().all()

@@ -1,0 +1,97 @@
+"""Which fit the write-up quotes and which may predict a closed model (rules that read no metric
+or only the validation), the closed and external predictions, and pooling settings with offsets."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from llmscale import fit
+from llmscale import predict_params as pp
+
+
+def spec_rows():
+    return pd.DataFrame({
+        "spec": ["a | s1", "a | s1 + active_ratio", "b | s2", "b | pooled: 2 settings on the scale of s2", "c | s3"],
+        "benchmark": ["a", "a", "b", "b", "c"],
+        "setting": ["s1", "s1", "s2", "pooled: 2 settings on the scale of s2", "s3"],
+        "covariates": ["score alone", "active_ratio", "score alone", "score alone", "score alone"],
+        "n_models": [90, 90, 70, 400, 70], "n_lineages": [40, 45, 41, 150, 41]})
+
+
+def test_the_headline_rule_reads_no_metric():
+    counts = spec_rows()
+    first = pp.headline_spec(counts)
+    assert first == "b | s2"  # most lineages among score-alone, unpooled fits; the tie with c | s3 goes by name
+    rng = np.random.default_rng(0)
+    for _ in range(20):  # whatever the metrics say, the choice stands
+        metrics = counts.assign(scheme="grouped_kfold", r2=rng.uniform(-1, 1, len(counts)),
+                                coverage=rng.uniform(0, 1, len(counts)), mae_log10=rng.uniform(0, 2, len(counts)))
+        assert pp.headline_spec(metrics.sample(frac=1, random_state=int(rng.integers(1e6)))) == first
+    assert pp.headline_spec(counts.assign(n_lineages=[40, 45, 41, 150, 50])) == "c | s3"  # counts do change it
+
+
+def test_closed_eligibility_refuses_target_derived_few_lineages_and_low_r2():
+    m = pd.DataFrame({
+        "spec": ["a | s", "a | s + active_ratio", "b | s", "c | s", "d | s"],
+        "setting": "s", "covariates": ["score alone", "active_ratio", "score alone", "score alone", "score alone"],
+        "scheme": "grouped_kfold", "n_lineages": [25, 25, 19, 30, 20], "r2": [0.5, 0.9, 0.9, 0.29, 0.3],
+        "coverage_over_100b": [0.8, 0.9, 0.7, 0.6, 0.5]})
+    e = pp.closed_eligibility(m).set_index("spec")
+    assert e["eligible"].to_dict() == {"a | s": True, "a | s + active_ratio": False, "b | s": False, "c | s": False, "d | s": True}
+    assert e.at["a | s + active_ratio", "why_not"].startswith("uses active_ratio")
+    assert e.at["b | s", "why_not"] == "19 lineages, fewer than 20"
+    assert e.at["c | s", "why_not"] == "grouped-CV R² 0.29, under 0.3"
+
+
+def frame(n=120, seed=0):
+    """Open models in two settings (s2 scores = s1 scores + 5), and closed models with and
+    without a published size."""
+    rng = np.random.default_rng(seed)
+    score = rng.uniform(30, 80, n)
+    total = 10 ** (-1 + 0.04 * score + rng.normal(0, 0.1, n))
+    ids = [f"o/m{i}" for i in range(n)]
+    base = pd.DataFrame({"model_id": ids, "lineage": [f"l{i % 30}" for i in range(n)], "weights": "open",
+                         "total_params_b": total, "release_date": "2024-01-01", "benchmark": "b", "name": ids,
+                         "source": "x", "source_row": "1", "rumoured_total_params_b": np.nan,
+                         "active_ratio": rng.uniform(0.1, 1, n)})
+    s1 = base.assign(setting="s1", score=score)
+    s2 = base.iloc[::2].assign(setting="s2", score=score[::2] + 5)
+    closed = pd.DataFrame({"model_id": ["c/known", "c/secret"], "lineage": ["c/known", "c/secret"], "weights": "closed",
+                           "total_params_b": [50.0, np.nan], "release_date": "2025-01-01", "benchmark": "b",
+                           "name": ["known", "secret"], "source": "x", "source_row": "2", "rumoured_total_params_b": np.nan,
+                           "active_ratio": np.nan, "setting": "s1", "score": [60.0, 70.0]})
+    d = pd.concat([s1, s2, closed], ignore_index=True)
+    d["label"] = d["weights"].eq("open") & d["total_params_b"].notna()
+    d["external"] = d["weights"].eq("closed") & d["total_params_b"].notna()
+    return d
+
+
+def test_closed_predictions_skip_target_derived_fits_and_the_external_set():
+    d = frame()
+    specs = [fit.Spec("b", "s1"), fit.Spec("b", "s1", ("active_ratio",))]
+    fitted = [fit.fit_spec(pp.train(d, sp), sp) for sp in specs]
+    assert not pp.train(d, specs[0])["external"].any()
+    metrics = pd.concat([fit.validate(pp.train(d, sp), sp, repeats=2) for sp in specs], ignore_index=True)
+    closed = pp.predict_closed(d, fitted, eligibility=pp.closed_eligibility(metrics))
+    assert closed["model_id"].tolist() == ["c/secret"] and closed["spec"].tolist() == ["b | s1"]
+    assert closed["eligible"].tolist() == [True] and closed["r2_grouped_kfold"].iloc[0] > 0.5
+    ext = pp.predict_external(d, fitted)
+    assert ext["model_id"].tolist() == ["c/known"] and ext["total_params_b"].tolist() == [50.0]
+    assert ext["covered"].tolist() == [bool(ext["low_b"].iloc[0] <= 50 <= ext["high_b"].iloc[0])]
+
+
+def test_pooled_settings_move_scores_by_the_paired_offset():
+    d = frame()
+    specs = [fit.Spec("b", "s1"), fit.Spec("b", "s2")]
+    off = pp.setting_offsets(d, "b", ["s1", "s2"]).set_index("setting")
+    assert off.at["s1", "offset_points"] == 0 and off.at["s2", "offset_points"] == pytest.approx(5)
+    assert off.at["s2", "pairs"] == 60
+    spec, pooled = pp.pooled(d, specs, "b")
+    assert spec.setting == "pooled: 2 settings on the scale of s1"
+    assert len(pooled) == 180 and pooled["model_id"].is_unique
+    twice = pooled[pooled["model_id"].str.startswith("o/m0 @")]
+    assert twice["score"].nunique() == 1 and twice["lineage"].nunique() == 1  # one model, two rows, one lineage
+    by_setting = pp.pooled_by_setting(pooled, spec, seed=0, k=5, repeats=2)
+    assert by_setting["setting"].tolist() == ["s1", "s2"] and by_setting["n_models"].tolist() == [120, 60]
+    assert pp.setting_offsets(d, "b", ["s1", "s2"], min_pairs=61)["offset_points"].isna().tolist() == [False, True]
+    assert pp.pooled(d, specs, "b", min_pairs=61) is None  # a setting without enough shared models stays out
