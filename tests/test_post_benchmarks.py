@@ -86,7 +86,7 @@ def test_pooled_frames_key_rows_by_weights_and_setting():
     data = pd.DataFrame({"model_id": ["a/x", "a/x", "b/y"], "weights_id": ["a/x", "a/x", "b/y"], "benchmark": "hle",
                          "setting": ["instruct, 0-shot, reasoning", "instruct, 0-shot, non-reasoning", "instruct, 0-shot, reasoning"],
                          "base_setting": "instruct, 0-shot", "score": [10.0, 5.0, 7.0]})
-    p = pb.pooled(data, "hle", "instruct, 0-shot")
+    p = pb.pooled_reasoning(data, "hle", "instruct, 0-shot")
     assert p["model_id"].tolist() == ["a/x @ instruct, 0-shot, reasoning", "a/x @ instruct, 0-shot, non-reasoning",
                                       "b/y @ instruct, 0-shot, reasoning"]
     assert set(p["setting"]) == {"instruct, 0-shot, every reasoning setting"}
@@ -137,3 +137,17 @@ def test_the_write_up_numbers_say_when_a_build_has_no_rows(tmp_path):
     out = pb.writeup_numbers(tmp_path)
     assert out["post_side_table"] == "*(no rows in this build)*" and out["post_n_benchmarks"] == "0"
     assert out["post_closed_table"] == "*(no rows in this build)*"
+
+
+@pytest.mark.parametrize("ratio_effect", [-0.8, 0.8])
+def test_the_fast_refit_of_the_spread_equals_the_scikit_learn_pipeline(ratio_effect):
+    d = synthetic(ratio_effect=ratio_effect, noise=0.3)
+    x, y = pb._matrix(d, ["score", "active_ratio"])
+    for tr, te in [(np.arange(0, 30), np.arange(30, 40)), (np.arange(5, 40), np.arange(0, 5))]:
+        ref = pb.post_regressor().fit(x[tr], y[tr]).predict(x[te])
+        assert np.allclose(pb._positive_fit_predict(x[tr], y[tr], x[te]), ref, rtol=0, atol=1e-10)
+    # and the spread's state 7 is the post's own number
+    one = pb.post_r2_spread(d.iloc[:], ["score", "active_ratio"], n_states=8)
+    assert one["n_states"] == 8
+    states = [pb.post_cv(d, ["score", "active_ratio"], random_state=s)["post_r2"] for s in range(8)]
+    assert one["post_r2_median"] == pytest.approx(float(np.median(states)), abs=1e-10)

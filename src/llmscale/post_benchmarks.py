@@ -148,13 +148,38 @@ def post_cv(frame: pd.DataFrame, columns, random_state: int = POST_RANDOM_STATE,
     return out
 
 
+def _positive_fit_predict(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray) -> np.ndarray:
+    """:func:`post_regressor`'s predictions without its per-call overhead, for the many refits
+    of :func:`post_r2_spread`: MinMax scaling from the training rows (a constant column scaled
+    by 1, as scikit-learn does), then non-negative least squares on the centred inputs
+    (scipy's NNLS, the solver ``LinearRegression(positive=True)`` calls) with the intercept
+    from the means. A test checks it against the scikit-learn pipeline."""
+    from scipy.optimize import nnls
+
+    lo, hi = x_train.min(axis=0), x_train.max(axis=0)
+    span = np.where(hi - lo == 0, 1.0, hi - lo)
+    xt, xs = (x_train - lo) / span, (x_test - lo) / span
+    mx, my = xt.mean(axis=0), y_train.mean()
+    coef, _ = nnls(xt - mx, y_train - my)
+    return my + (xs - mx) @ coef
+
+
 def post_r2_spread(frame: pd.DataFrame, columns, n_states: int = 500, level: float = 0.95) -> dict:
     """How much the post's R² moves when only the split's random state does: its median and
-    central ``level`` range over random states 0 .. n_states-1 (each the mean of five splits)."""
-    r2 = np.array([post_cv(frame, columns, random_state=s)["post_r2"] for s in range(n_states)], dtype=float)
-    r2 = r2[np.isfinite(r2)]
-    if not len(r2):
-        return {"n_states": 0, "post_r2_median": math.nan, "post_r2_low": math.nan, "post_r2_high": math.nan}
+    central ``level`` range over random states 0 .. n_states-1 (each the mean R² of the five
+    ``ShuffleSplit`` splits of that state, as :func:`post_cv` computes it)."""
+    from sklearn.metrics import r2_score
+    from sklearn.model_selection import ShuffleSplit
+
+    x, y = _matrix(frame, columns)
+    none = {"n_states": 0, "post_r2_median": math.nan, "post_r2_low": math.nan, "post_r2_high": math.nan}
+    if len(y) < POST_TEST_SIZE + 2 or n_states < 1:
+        return none
+    r2 = []
+    for state in range(n_states):
+        cv = ShuffleSplit(n_splits=POST_SPLITS, test_size=POST_TEST_SIZE, random_state=state)
+        r2.append(np.mean([r2_score(y[te], _positive_fit_predict(x[tr], y[tr], x[te])) for tr, te in cv.split(x)]))
+    r2 = np.array(r2, dtype=float)
     lo, hi = np.quantile(r2, [(1 - level) / 2, 1 - (1 - level) / 2])
     return {"n_states": len(r2), "post_r2_median": float(np.median(r2)), "post_r2_low": float(lo), "post_r2_high": float(hi)}
 
@@ -192,34 +217,18 @@ _REASONING = r", (?:non-)?reasoning(?: \([^)]*\))?"
 
 def frames(processed_dir, benchmarks, harness: str | None = AA_HARNESS) -> pd.DataFrame:
     """One row per (model, benchmark, setting) of ``harness`` (see
-    :func:`llmscale.predict_params.frames`), with ``weights_id`` (the set of weights: the
-    model id), ``lineage`` (the groups validation keeps apart) and ``base_setting`` (the
-    setting without its reasoning mode, which :func:`pooled` pools over)."""
+    :func:`llmscale.predict_params.frames`, which gives each its ``lineage``), with
+    ``weights_id`` (the set of weights: the model id) and ``base_setting`` (the setting
+    without its reasoning mode, which :func:`pooled_reasoning` pools over)."""
     from . import predict_params as pp
-    from .tables import MODELS
 
     d = pp.frames(processed_dir, benchmarks, harness)
-    models = read_table(Path(processed_dir) / MODELS)
-    d = d.merge(models[["model_id", "base_model_id"]], on="model_id", how="left")
-    d["lineage"] = _lineages(models).reindex(d["model_id"]).to_numpy()
     d["weights_id"] = d["model_id"]
     d["base_setting"] = d["setting"].str.replace(_REASONING, "", regex=True)
     return d
 
 
-def _lineages(models: pd.DataFrame) -> pd.Series:
-    """Each model id's lineage (:func:`llmscale.fit.derive_lineages`), or its family where that
-    is not available."""
-    from . import fit
-
-    if hasattr(fit, "derive_lineages"):
-        lin = fit.derive_lineages(models)
-    else:
-        lin = fit.family_groups(models)
-    return pd.Series(lin.to_numpy(), index=models["model_id"].to_numpy())
-
-
-def pooled(data: pd.DataFrame, benchmark: str, base_setting: str) -> pd.DataFrame:
+def pooled_reasoning(data: pd.DataFrame, benchmark: str, base_setting: str) -> pd.DataFrame:
     """Every reasoning setting of one benchmark and base setting as one frame, a row per (set of
     weights, setting): ``model_id`` becomes the row's key ("<model id> @ <setting>"), and
     ``weights_id`` keeps the weights, so that validation can hold all rows of one set of
@@ -234,7 +243,7 @@ def spec_frames(data: pd.DataFrame, min_models: int, covariates=(("log10_price",
     """(spec, training frame) for every benchmark and setting with at least ``min_models``
     labelled open models (alone and with each covariate, as :func:`llmscale.predict_params.specs`
     picks them), and, where a benchmark has several reasoning settings, the pooled frame of
-    all of them (:func:`pooled`) when its rows come from at least ``min_models`` sets of weights."""
+    all of them (:func:`pooled_reasoning`) when its rows come from at least ``min_models`` sets of weights."""
     from . import predict_params as pp
 
     out = [(sp, pp.train(data, sp)) for sp in pp.specs(data, min_models, covariates)]
@@ -242,7 +251,7 @@ def spec_frames(data: pd.DataFrame, min_models: int, covariates=(("log10_price",
     for (bench, base), g in lab.groupby(["benchmark", "base_setting"], sort=True):
         if g["setting"].nunique() < 2 or g["weights_id"].nunique() < min_models:
             continue
-        frame = pooled(data, bench, base)
+        frame = pooled_reasoning(data, bench, base)
         for sp in pp.specs(frame, min_models, covariates):
             out.append((sp, pp.train(frame, sp)))
     return out
@@ -253,18 +262,7 @@ def _cv(frame: pd.DataFrame, spec, groups: str, k: int, repeats: int, seed: int)
     repeated with shuffled group assignments (:func:`llmscale.fit.cv_grouped_kfold`)."""
     from . import fit
 
-    if hasattr(fit, "cv_grouped_kfold"):
-        return fit.cv_grouped_kfold(frame, spec, groups=groups, k=k, repeats=repeats, seed=seed)
-    from sklearn.model_selection import GroupKFold  # until fit.py has grouped K-fold
-
-    d = fit.usable(frame, spec).reset_index(drop=True)
-    g = d[groups].astype(str).to_numpy()
-    parts = []
-    for rep in range(repeats):
-        cv = GroupKFold(n_splits=min(k, len(set(g))), shuffle=True, random_state=seed + rep)
-        for j, (tr, te) in enumerate(cv.split(d, groups=g)):
-            parts.append(fit._heldout(d.iloc[tr], d.iloc[te], spec, f"r{rep}g{j}", 0.90))
-    return fit._collect(parts)
+    return fit.cv_grouped_kfold(frame, spec, groups=groups, k=k, repeats=repeats, seed=seed)
 
 
 def _per_repeat_r2(held: pd.DataFrame) -> np.ndarray:
@@ -287,10 +285,12 @@ def our_validation(frame: pd.DataFrame, spec, k: int = 5, repeats: int = 10, see
     repeats (2.5 % and 97.5 % quantiles)."""
     from . import fit
 
-    out = {"n_weights": int(frame.dropna(subset=["total_params_b", *spec.columns])["weights_id"].nunique())}
+    used = fit.usable(frame, spec)
+    out = {"n_weights": int(used["weights_id"].nunique()), "n_lineages": int(used["lineage"].nunique())}
     for name, col in OUR_SCHEMES.items():
         held = _cv(frame, spec, col, k, repeats, seed)
         m = fit.metrics(held)
+        out[f"{name}_coverage_over_100b"] = m["coverage_over_100b"]
         reps = _per_repeat_r2(held)
         reps = reps[np.isfinite(reps)]
         lo, hi = np.quantile(reps, [0.025, 0.975]) if len(reps) else (math.nan, math.nan)
@@ -309,11 +309,11 @@ def _post_frame(frame: pd.DataFrame, spec) -> pd.DataFrame:
 
 
 SIDE_COLUMNS = [
-    "benchmark", "setting", "covariates", "harness", "n_models", "n_weights",
+    "benchmark", "setting", "covariates", "harness", "n_models", "n_weights", "n_lineages",
     "published_r2", "published_mae_b", "published_rmse_b", "post_spec",
     "post_r2", "post_mae_b", "post_rmse_b", "n_states", "post_r2_median", "post_r2_low", "post_r2_high",
-    "lineage_r2", "lineage_r2_low", "lineage_r2_high", "lineage_mae_log10", "lineage_coverage",
-    "weights_r2", "weights_r2_low", "weights_r2_high", "weights_mae_log10", "weights_coverage",
+    "lineage_r2", "lineage_r2_low", "lineage_r2_high", "lineage_mae_log10", "lineage_coverage", "lineage_coverage_over_100b",
+    "weights_r2", "weights_r2_low", "weights_r2_high", "weights_mae_log10", "weights_coverage", "weights_coverage_over_100b",
     "active_ratio_coef_ols", "active_ratio_coef_positive", "positive_equals_alone", "published_active_equals_alone",
 ]
 
@@ -354,30 +354,53 @@ def side_by_side(pairs, published: pd.DataFrame, harness: str = AA_HARNESS, n_st
 # The closed models the post sized: GPT-5.x, Gemini 3 Pro and Flash, Claude Opus, Sonnet and Haiku 4.5.
 CLOSED_TARGETS = (r"gpt-5|gemini-3-(?:pro|flash)|claude-(?:opus|sonnet|haiku)-4[-.]5|claude-4[-.]5-(?:opus|sonnet|haiku)")
 CLOSED_COLUMNS = ["benchmark", "setting", "covariates", "model_id", "name", "score", "estimate_b", "low_b", "high_b",
-                  "extrapolated", "n_train", "post_estimate_b", "post_spec", "source", "source_row"]
+                  "extrapolated", "n_train", "n_lineages", "r2_grouped_kfold", "eligible", "why_not", "post_estimate_b",
+                  "post_spec", "source", "source_row"]
 
 
 def _universe(data: pd.DataFrame, spec) -> pd.DataFrame:
     """The rows a spec's setting covers, closed models included (pooled specs: all settings)."""
     if spec.setting.endswith(POOLED):
-        return pooled(data, spec.benchmark, spec.setting[: -len(POOLED) - 2])
+        return pooled_reasoning(data, spec.benchmark, spec.setting[: -len(POOLED) - 2])
     return data
 
 
-def predict_closed(data: pd.DataFrame, pairs, published: pd.DataFrame | None = None, level: float = 0.90,
-                   targets: str = CLOSED_TARGETS) -> pd.DataFrame:
+def eligibility(side: pd.DataFrame, spec) -> dict:
+    """May ``spec`` speak about a closed model, by the project's rule
+    (:func:`llmscale.predict_params.closed_eligibility`: enough lineages and a lineage-CV R²
+    high enough), read from its row of the side-by-side table."""
+    from . import predict_params as pp
+
+    r = side[(side["benchmark"] == spec.benchmark) & (side["setting"] == spec.setting)
+             & (side["covariates"] == _covariate_key(spec))]
+    r2, n_lin = (float(r["lineage_r2"].iloc[0]), int(r["n_lineages"].iloc[0])) if len(r) else (math.nan, 0)
+    over = float(r["lineage_coverage_over_100b"].iloc[0]) if len(r) else math.nan
+    if n_lin < pp.MIN_LINEAGES_CLOSED:
+        why = f"{n_lin} lineages, fewer than {pp.MIN_LINEAGES_CLOSED}"
+    elif not r2 >= pp.MIN_R2_CLOSED:
+        why = f"lineage-CV R² {r2:.2f}, under {pp.MIN_R2_CLOSED}"
+    else:
+        why = ""
+    return {"spec": spec.name, "eligible": not why, "why_not": why, "r2_grouped_kfold": r2, "coverage_over_100b": over,
+            "n_lineages": n_lin}
+
+
+def predict_closed(data: pd.DataFrame, pairs, side: pd.DataFrame, published: pd.DataFrame | None = None,
+                   level: float = 0.90, targets: str = CLOSED_TARGETS) -> pd.DataFrame:
     """Each target closed model's total predicted by every spec that has its score (specs with
     a covariate computed from the total, the active ratio, are left out: a closed model has
     none), with the ``level`` prediction interval, the flag for a score outside the training
-    range, and the post's own estimate for the same model and benchmark where it gave one."""
+    range, whether the spec passes the project's rule for closed models (:func:`eligibility`),
+    and the post's own estimate for the same model and benchmark where it gave one."""
     from . import fit
     from . import predict_params as pp
 
     parts = []
     for spec, frame in pairs:
-        if "active_ratio" in spec.covariates:
+        if any(c in fit.TARGET_DERIVED for c in spec.covariates):
             continue
-        p = pp.predict_closed(_universe(data, spec), [fit.fit_spec(frame, spec)], level)
+        elig = pd.DataFrame([eligibility(side, spec)])
+        p = pp.predict_closed(_universe(data, spec), [fit.fit_spec(frame, spec)], level, elig)
         if len(p):
             parts.append(p)
     if not parts:
@@ -386,7 +409,7 @@ def predict_closed(data: pd.DataFrame, pairs, published: pd.DataFrame | None = N
     out["model_id"] = out["model_id"].str.split(" @ ").str[0]
     out = out[out["model_id"].str.contains(targets, regex=True)].copy()
     est = _post_estimates(published)
-    out = out.merge(est, on=["model_id", "benchmark"], how="left") if len(est) else out.assign(post_estimate_b=np.nan, post_spec=None)
+    out = out.merge(est, on=["model_id", "benchmark"], how="left")
     return out.reindex(columns=CLOSED_COLUMNS).sort_values(["model_id", "benchmark", "setting", "covariates"]).reset_index(drop=True)
 
 
