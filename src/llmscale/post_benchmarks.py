@@ -168,8 +168,11 @@ def post_r2_spread(frame: pd.DataFrame, columns, n_states: int = 500, level: flo
     """How much the post's R² moves when only the split's random state does: its median and
     central ``level`` range over random states 0 .. n_states-1 (each the mean R² of the five
     ``ShuffleSplit`` splits of that state, as :func:`post_cv` computes it)."""
-    from sklearn.metrics import r2_score
     from sklearn.model_selection import ShuffleSplit
+
+    def r2_score(truth, pred):  # sklearn.metrics.r2_score's formula (constant truths too), without its input checks
+        sse, sst = float(((truth - pred) ** 2).sum()), float(((truth - truth.mean()) ** 2).sum())
+        return 1.0 - sse / sst if sst > 0 else (1.0 if sse == 0 else 0.0)
 
     x, y = _matrix(frame, columns)
     none = {"n_states": 0, "post_r2_median": math.nan, "post_r2_low": math.nan, "post_r2_high": math.nan}
@@ -468,6 +471,23 @@ def label_choice(points: pd.DataFrame, max_labels: int) -> pd.Series:
     return points.index.isin(pick[:max_labels])
 
 
+def chart_data(pairs, closed: pd.DataFrame, benchmark: str):
+    """What the opening chart draws for ``benchmark``: the score-alone spec with the most sets
+    of weights (the pooled reasoning setting where there is one), its fit, one point per open
+    set of weights and one per closed model the post sized, each at its best score over the
+    settings (as the post unified reasoning modes). (None, None, empty, empty) without a fit."""
+    from . import fit
+
+    cands = [(sp, fr) for sp, fr in pairs if sp.benchmark == benchmark and not sp.covariates]
+    if not cands:
+        return None, None, pd.DataFrame(columns=["total_params_b", "score", "name", "source"]), closed.iloc[0:0]
+    spec, frame = max(cands, key=lambda p: (p[1]["weights_id"].nunique(), p[0].setting))
+    best = lambda d, key: d.sort_values([key, "score"], ascending=[True, False], kind="mergesort").drop_duplicates(key)  # noqa: E731
+    points = best(fit.usable(frame, spec), "weights_id")
+    c = closed[(closed["benchmark"] == benchmark) & (closed["setting"] == spec.setting) & (closed["covariates"] == "score alone")]
+    return spec, fit.fit_spec(frame, spec), points, best(c[c["post_estimate_b"].notna()], "model_id")
+
+
 def draw_size_vs_score(points: pd.DataFrame, closed: pd.DataFrame, fitted, credit: str, max_labels: int = 22):
     """The post's opening chart on our data: the score (y) against total parameters (log x)
     for labelled open models, the fitted line of log10 size on the score, and each closed
@@ -553,10 +573,12 @@ def draw_fit_quality(side: pd.DataFrame, credit: str, floor: float = -1.0):
         ax.annotate("", (floor, yy + 0.17), xytext=(floor + 0.12, yy + 0.17), arrowprops=dict(arrowstyle="->", color="#8a4f00"))
     ax.axvline(0, color="0.5", lw=1)
     ax.set_xlim(floor - 0.05, 1.0)
-    names = [f"{benchmark_label(b)} · {s.replace('instruct, 0-shot, ', '')}{'' if c == 'score alone' else ' + ' + c}"
+    short = {"active_ratio": " + active ratio", "log10_price": " + log price", "score alone": ""}
+    names = [f"{benchmark_label(b)} · " + s.replace("instruct, 0-shot, ", "").replace(POOLED, "all reasoning modes")
+             .replace("AA index of ", "index ") + short.get(c, f" + {c}")
              for b, s, c in zip(d["benchmark"], d["setting"], d["covariates"])]
     ax.set_yticks(y)
-    ax.set_yticklabels([plotting.short_label(n, 60) for n in names])
+    ax.set_yticklabels([plotting.short_label(n.replace(", all reasoning modes", ", all modes"), 64) for n in names])
     ax.set_xlabel(f"R² of log10 total parameters, held-out (values below {floor:g} drawn at {floor:g})")
     ax.set_title("Size from one benchmark: held-out R², with its spread", loc="left")
     ax.legend(loc="upper center", bbox_to_anchor=(0.4, -0.1), ncol=2, frameon=False)
@@ -579,6 +601,27 @@ def _size(b) -> str:
     if b is None or (isinstance(b, float) and math.isnan(b)):
         return "n/a"
     return f"{b / 1000:,.3g}T" if b >= 1000 else f"{b:,.3g}B"
+
+
+def closed_summary(closed: pd.DataFrame) -> pd.DataFrame:
+    """The write-up's closed-model table: the models the post sized, on the benchmarks it sized
+    them by, from the score alone, in the pooled reasoning setting where there is one (the
+    post pooled reasoning modes too), else every setting; the full set is ``post_closed.csv``."""
+    from .settings import benchmark_label
+
+    c = closed[closed["covariates"].eq("score alone") & closed["post_estimate_b"].notna()] if len(closed) else closed
+    if not len(c):
+        return pd.DataFrame()
+    has_pooled = c.groupby(["model_id", "benchmark"])["setting"].transform(lambda v: v.str.endswith(POOLED).any())
+    c = c[~has_pooled | c["setting"].str.endswith(POOLED)]
+    yes_no = {"true": "yes", "false": "no"}
+    return pd.DataFrame({
+        "model": c["model_id"], "benchmark": c["benchmark"].map(benchmark_label), "setting": c["setting"],
+        "score": c["score"].map(lambda v: _f(v, 1)), "estimate": c["estimate_b"].map(_size),
+        "90 % interval": [f"{_size(a)} to {_size(b)}" for a, b in zip(c["low_b"], c["high_b"])],
+        "outside training range": c["extrapolated"].astype(str).str.lower().map(yes_no),
+        "fit passes the closed-model rule": c["eligible"].astype(str).str.lower().map(yes_no),
+        "post's estimate": c["post_estimate_b"].map(_size)}).sort_values(["model", "benchmark", "setting"])
 
 
 def writeup_numbers(processed_dir) -> dict[str, str]:
@@ -607,12 +650,5 @@ def writeup_numbers(processed_dir) -> dict[str, str]:
     out["post_active_negative"] = f"{len(neg)} of {len(act)}" if len(act) else "none"
     pub_same = side.drop_duplicates("benchmark")["published_active_equals_alone"].astype(str).str.lower().eq("true").sum()
     out["post_published_same"] = str(int(pub_same))
-    c = closed[closed["covariates"].eq("score alone")] if len(closed) else closed
-    c = c.assign(**{"benchmark": c["benchmark"].map(benchmark_label),
-                    "estimate": c["estimate_b"].map(_size),
-                    "90 % interval": [f"{_size(a)} to {_size(b)}" for a, b in zip(c["low_b"], c["high_b"])],
-                    "outside training range": c["extrapolated"].astype(str).str.lower().map({"true": "yes", "false": "no"}),
-                    "post's estimate": c["post_estimate_b"].map(_size)}) if len(c) else c
-    out["post_closed_table"] = _md_table(c[["model_id", "benchmark", "setting", "score", "estimate", "90 % interval",
-                                            "outside training range", "post's estimate"]] if len(c) else pd.DataFrame())
+    out["post_closed_table"] = _md_table(closed_summary(closed))
     return out
