@@ -600,6 +600,8 @@ def _size(b) -> str:
     """Billions as the post writes sizes: 87B, 1.4T, 1,254T."""
     if b is None or (isinstance(b, float) and math.isnan(b)):
         return "n/a"
+    if b >= 100_000:
+        return f"{b / 1000:,.0f}T"
     return f"{b / 1000:,.3g}T" if b >= 1000 else f"{b:,.3g}B"
 
 
@@ -614,6 +616,8 @@ def closed_summary(closed: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     has_pooled = c.groupby(["model_id", "benchmark"])["setting"].transform(lambda v: v.str.endswith(POOLED).any())
     c = c[~has_pooled | c["setting"].str.endswith(POOLED)]
+    c = c.sort_values(["model_id", "benchmark", "setting", "score"], ascending=[True, True, True, False], kind="mergesort")
+    c = c.drop_duplicates(["model_id", "benchmark", "setting"])  # each model at its best score, as the post took it
     yes_no = {"true": "yes", "false": "no"}
     return pd.DataFrame({
         "model": c["model_id"], "benchmark": c["benchmark"].map(benchmark_label), "setting": c["setting"],
