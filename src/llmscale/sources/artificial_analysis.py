@@ -42,10 +42,12 @@ How each field is read:
   Fractions become points (x100); :data:`BENCHMARKS` lists the benchmark ids. The Intelligence
   Index (``aa_intelligence_index``) keeps its snapshot date in ``index_version`` and every
   snapshot's value (AA re-based it in June 2026: values are never pooled across dates);
-  ``_is_estimated`` goes in the note. Every other benchmark is kept once per (model, benchmark,
-  reasoning): the newest snapshot's value, its note naming the older snapshots that have it and
-  whether their value differs (by more than the 04-09 file's rounding to 3 decimals, or not). AA's coding, math and agentic indexes (composites re-based with
-  the Intelligence Index) and the speed measurements are not read.
+  ``_is_estimated`` goes in the note, and so does ``deprecated`` (AA still lists those
+  scores). Every other benchmark is kept once per (model, benchmark, reasoning): the newest
+  snapshot's value, its note naming the older snapshots that have it and whether their value
+  differs (by more than the 04-09 file's rounding to 3 decimals, or not). AA's coding, math and
+  agentic indexes (composites re-based with the Intelligence Index) and the speed measurements
+  are not read.
 - ``total_params_b`` / ``active_params_b`` from ``capabilities`` (AA's own conventions, see the
   sources README: DeepSeek V3.1 685 with the MTP module, Kimi K2 1000); ``architecture`` moe
   where active < total, dense where equal. ``weights`` open / closed from ``is_open_weights``;
@@ -177,7 +179,7 @@ def ingest(raw_dir) -> pd.DataFrame:
         for r in rows:
             r.update(source=KEY, source_row=f"{rel}#{r['slug']}", snapshot=date)
         snaps.append(rows)
-    # what a later snapshot says about the same AA id (the UUID), newest first
+    # the newest record of each AA id (the UUID): what the 04-09 rows lack, it states
     later: dict[str, dict] = {}
     for rows in snaps:
         for r in rows:
@@ -279,7 +281,7 @@ def _scores(r, file, row) -> list[dict]:
         text = r.get(EVAL + field, "")
         if blank(text):
             continue
-        note = f"AA {r['snapshot']} {r['slug']}: evaluations.{field}"
+        note = f"AA {r['snapshot']} {r['slug']}: evaluations.{field}" + ("; deprecated on AA" if r["deprecated"] == "true" else "")
         version = None
         if bench == INDEX:
             version = r["snapshot"]

@@ -26,7 +26,8 @@ How each field is read:
   ``max``, ``none``) as is; a budget ``_32K`` or "(16K thinking)" as ``budget-32k``;
   ``_thinking`` as ``reasoning``; ``_unknown`` (Epoch's own word: a version whose effort it does
   not know, listed beside the version without a suffix) as ``effort-unknown``; no suffix is
-  blank (not stated).
+  blank (not stated). DeepSeek's API names are modes of one model (:data:`API_MODES`):
+  ``deepseek-reasoner`` reasoning, ``deepseek-chat`` non-reasoning.
 - Scores: ``gpqa_diamond`` and ``simpleqa_verified`` from ``mean_score`` x 100, ``reporter``
   independent, ``harness`` :data:`HARNESS` (``"... via <provider>"`` for a provider's endpoint,
   which is part of the setting); the stderr (x 100) and the run id go in ``note``. ``shots`` and
@@ -43,7 +44,6 @@ How each field is read:
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 
@@ -66,6 +66,8 @@ ECI_COLUMNS = [VERSION, "ECI Score", "Release date", "Organization", "Country", 
                "Model name", "Display name"]
 BENCHMARKS = {GPQA: "gpqa_diamond", SIMPLEQA: "simpleqa_verified", ECI: "epoch_capabilities_index"}
 PROVIDERS = ("chutes/", "fireworks/", "parasail-")
+# API names that are a mode of one model, not a model: the mode is the score's reasoning setting
+API_MODES = {"deepseek-reasoner": "reasoning", "deepseek-chat": "non-reasoning"}
 _EFFORTS = {"minimal", "low", "medium", "high", "xhigh", "max", "none"}
 _BUDGET = re.compile(r"^(\d+)k$", re.I)
 _PAREN_BUDGET = re.compile(r"\s*\((\d+)K thinking\)$", re.I)
@@ -80,6 +82,8 @@ def split_version(version: str) -> tuple[str, str | None, str | None]:
     m = _PAREN_BUDGET.search(v)
     if m:
         return v[:m.start()], provider, f"budget-{m.group(1)}k"
+    if v in API_MODES:
+        return v, provider, API_MODES[v]
     name, _, suffix = v.rpartition("_")
     if not name:
         return v, provider, None
