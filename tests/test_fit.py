@@ -333,6 +333,9 @@ def test_validate_gives_one_row_per_scheme_with_size_bins():
     assert (bins == e["n"]).all()  # every prediction falls in one size bin
     assert e.attrs["notes"]["time_split"]["status"].startswith("fitted")
     assert list(fit.validate(d, SPEC, repeats=1)["scheme"]) == ["repeated_kfold", "grouped_kfold", "leave_lineage_out"]
+    se = e.set_index("scheme")["r2_repeat_se"]
+    assert 0 < se["repeated_kfold"] < 0.01 and 0 < se["grouped_kfold"] < 0.01 and se[["time_split", "external"]].isna().all()
+    assert np.isnan(fit.validate(d, SPEC, repeats=1)["r2_repeat_se"].iloc[0])  # one repeat: no spread to measure
 
 
 # --- lineages ------------------------------------------------------------------------------------
@@ -509,3 +512,15 @@ def test_closed_models_are_named_above_their_intervals_inside_the_axes():
         assert box.x0 < cap[0] < box.x1  # centred on it
         assert box.y1 <= axes_box.y1  # not cut off by the axes
     plt.close(fig)
+
+
+def test_a_fold_gives_statsmodels_own_prediction_interval():
+    d = fit.usable(synthetic(n=60), SPEC).reset_index(drop=True)
+    x, y = fit._design(d, SPEC), d[fit.RESPONSE].to_numpy()
+    train, test = np.arange(0, 45), np.arange(45, 60)
+    _, mean, low, high = fit._fold(x, y, train, test, 0.9)
+    import statsmodels.api as sm
+
+    sf = sm.OLS(y[train], x[train]).fit().get_prediction(x[test]).summary_frame(alpha=0.1)
+    assert np.allclose(mean, sf["mean"]) and np.allclose(low, sf["obs_ci_lower"]) and np.allclose(high, sf["obs_ci_upper"])
+    assert fit._fold(x, y, train[:7], test, 0.9) is None  # too few to train on

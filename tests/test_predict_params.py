@@ -95,3 +95,14 @@ def test_pooled_settings_move_scores_by_the_paired_offset():
     assert by_setting["setting"].tolist() == ["s1", "s2"] and by_setting["n_models"].tolist() == [120, 60]
     assert pp.setting_offsets(d, "b", ["s1", "s2"], min_pairs=61)["offset_points"].isna().tolist() == [False, True]
     assert pp.pooled(d, specs, "b", min_pairs=61) is None  # a setting without enough shared models stays out
+
+
+def test_no_score_alone_fit_means_no_headline():
+    assert pp.headline_spec(spec_rows().iloc[[1]]) is None
+    assert pp.headline_spec(pd.DataFrame(columns=["spec", "setting", "covariates", "n_lineages", "n_models"])) is None
+
+
+def test_no_closed_prediction_is_an_empty_table_that_filters_cleanly():
+    empty = pp.predict_closed(frame(), [])
+    assert list(empty.columns) == pp.CLOSED_COLUMNS and empty["eligible"].dtype == bool
+    assert list(empty[empty["eligible"]].columns) == pp.CLOSED_COLUMNS  # a boolean mask, not a column list

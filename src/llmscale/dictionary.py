@@ -145,7 +145,8 @@ ANALYSIS = {
         *[(f"{k}_{b}", unit, f"{what}, held-out models of {label}") for b, label in
           (("under_10b", "under 10B"), ("10_100b", "10B to 100B"), ("over_100b", "100B or more"))
           for k, unit, what in (("n", "predictions", "predictions scored"), ("coverage", "share 0-1", "interval coverage"),
-                                ("mae_log10", "log10 params", "mean absolute error"))]],
+                                ("mae_log10", "log10 params", "mean absolute error"))],
+        ("r2_repeat_se", "", "K-folds: Monte Carlo standard error of the R² over the repeats (spread / sqrt(repeats))")],
     "predict_closed.csv": [
         SPEC, ("benchmark", "", "benchmark id"), SETTING, ("covariates", "", "the spec's covariates"),
         ("model_id", "", "closed model (no disclosed size)"), ("name", "", "its name"),

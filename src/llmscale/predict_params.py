@@ -111,7 +111,7 @@ def train(data: pd.DataFrame, spec: fit.Spec) -> pd.DataFrame:
 
 METRIC_COLUMNS = ["spec", "benchmark", "setting", "covariates", "scheme", "n_models", "n_lineages", "n", "r2", "mae_log10",
                   "rmse_log10", "bias_log10", "mae_b", "rmse_b", "median_abs_error_b", "coverage",
-                  *[f"{k}_{b}" for b, _, _ in fit.SIZE_BINS for k in ("n", "coverage", "mae_log10")]]
+                  *[f"{k}_{b}" for b, _, _ in fit.SIZE_BINS for k in ("n", "coverage", "mae_log10")], "r2_repeat_se"]
 
 
 def external(data: pd.DataFrame, spec: fit.Spec) -> pd.DataFrame:
@@ -147,14 +147,15 @@ def spec_table(data: pd.DataFrame, spec_list: list[fit.Spec]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["spec", "benchmark", "setting", "covariates", "n_models", "n_lineages"])
 
 
-def headline_spec(table: pd.DataFrame) -> str:
-    """The pre-registered headline fit (:data:`HEADLINE_RULE`). It reads only ``spec``,
-    ``setting``, ``covariates``, ``n_lineages`` and ``n_models``, never a metric, so the choice
-    is fixed before any validation result is seen. Pooled fits are not candidates."""
+def headline_spec(table: pd.DataFrame) -> str | None:
+    """The pre-registered headline fit (:data:`HEADLINE_RULE`), None when no score-alone fit
+    exists. It reads only ``spec``, ``setting``, ``covariates``, ``n_lineages`` and
+    ``n_models``, never a metric, so the choice is fixed before any validation result is
+    seen. Pooled fits are not candidates."""
     t = table[["spec", "setting", "covariates", "n_lineages", "n_models"]].drop_duplicates("spec")
     t = t[(t["covariates"] == "score alone") & ~t["setting"].astype(str).str.startswith("pooled")]
     if t.empty:
-        raise ValueError("no score-alone fit to choose a headline from")
+        return None
     return str(t.sort_values(["n_lineages", "n_models", "spec"], ascending=[False, False, True]).iloc[0]["spec"])
 
 
@@ -224,7 +225,7 @@ def predict_closed(data, fitted: list[fit.FittedSpec], level=0.90, eligibility: 
     target-derived covariate are left out: a closed model never has one."""
     rows = _predict_rows(data, fitted, level, lambda d: d["weights"].eq("closed") & ~d["external"])
     if not rows:
-        return pd.DataFrame(columns=CLOSED_COLUMNS)
+        return pd.DataFrame(columns=CLOSED_COLUMNS).astype({"eligible": bool, "extrapolated": bool})
     out = pd.concat(rows, ignore_index=True)
     elig = eligibility if eligibility is not None else pd.DataFrame(columns=ELIGIBILITY_COLUMNS)
     out = out.merge(elig, on="spec", how="left")
@@ -387,14 +388,21 @@ def draw_forest(closed: pd.DataFrame, credit: str):
                         c.loc[sel, "high_b"] - c.loc[sel, "estimate_b"]], fmt="o", color=colours[ext], capsize=3,
                         label="score outside the training range" if ext else "score inside the training range")
     ax.set_yticks(y)
-    ax.set_yticklabels([f"{m.split('/')[-1]} · {s}  (grouped-CV R² {r:.2f}; coverage over 100B {cov})"
-                        for m, s, r, cov in zip(c["model_id"], c["spec"], c["r2_grouped_kfold"].astype(float),
-                                                c["coverage_over_100b"].astype(float).map(lambda v: "n/a" if math.isnan(v) else f"{v:.0%}"))],
-                       fontsize=9)
+    ids = pd.Series(sorted(set(c["model_id"])))
+    names = c["model_id"].map(dict(zip(ids, closed_labels(ids))))  # one short name per model, however many rows
+    ax.set_yticklabels([f"{n} · {s.replace(' + release_years', ' + date')}" for n, s in zip(names, c["spec"])], fontsize=9)
     plotting.params_axis(ax, "x")
-    ax.set_xlabel("Predicted total parameters (billions, log scale), 90 % prediction interval")
+    ax.set_xlabel("Predicted total parameters (billions, log scale), 90 % interval")
+    # beside each row, how well its fit held up when whole lineages were held out
+    right = ax.twinx()
+    right.set_ylim(ax.get_ylim())
+    right.set_yticks(y)
+    right.set_yticklabels([f"R² {r:.2f} · over 100B {'n/a' if math.isnan(v) else f'{v:.0%}'}" for r, v in
+                           zip(c["r2_grouped_kfold"].astype(float), c["coverage_over_100b"].astype(float))], fontsize=9)
+    right.set_ylabel("fit's lineage-K-fold R² · interval coverage over 100B", fontsize=10)
+    right.grid(False)
     ax.set_title("Closed models: predicted size under each fit", loc="left")
-    ax.legend(loc="lower right", fontsize=11)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2, fontsize=10, frameon=False)
     plotting.footer(fig, credit)
     return fig
 

@@ -154,9 +154,9 @@ def _prediction(pdir: Path) -> dict[str, str]:
            if len(met) else met)  # each setting's own fits; the pooled ones are reported apart
     keys = ("n_specs", "headline_rule", "headline_spec", "headline_models", "headline_lineages", "headline_table",
             "main_specs_table", "grouping_effect", "median_r2_random", "median_r2_grouped", "coverage_over_100b_range",
-            "coverage_all_range", "external_summary", "date_summary", "pooled_summary", "n_specs_total", "n_eligible",
+            "coverage_all_range", "models_per_lineage", "headline_n_over_100b", "external_summary", "date_summary", "pooled_summary", "n_specs_total", "n_eligible",
             "n_refused_target", "n_refused_lineages", "n_refused_r2", "price_specs")
-    if own.empty:
+    if own.empty or headline_spec(own) is None:
         out.update({k: "n/a" for k in keys})
         out["headline_table"] = out["main_specs_table"] = _md_table(pd.DataFrame())
     else:
@@ -166,6 +166,8 @@ def _prediction(pdir: Path) -> dict[str, str]:
         out["headline_spec"] = head
         out["headline_models"] = str(int(h["n_models"].iloc[0]))
         out["headline_lineages"] = str(int(h["n_lineages"].iloc[0]))
+        out["headline_n_over_100b"] = (str(int(h.at["leave_lineage_out", "n_over_100b"])) if "leave_lineage_out" in h.index
+                                       else "n/a")  # each model is held out once there
         out["headline_table"] = _md_table(pd.DataFrame([{
             "scheme": SCHEME_NAMES.get(sc, sc), "predictions": int(r["n"]), "R²": _fmt(r["r2"], 2),
             "MAE (log10)": _fmt(r["mae_log10"], 2), "coverage": _pct(r["coverage"]),
@@ -181,6 +183,7 @@ def _prediction(pdir: Path) -> dict[str, str]:
         med_r = float(wide["repeated_kfold"].median()) if "repeated_kfold" in wide else math.nan
         med_g = float(wide["grouped_kfold"].median()) if "grouped_kfold" in wide else math.nan
         out["median_r2_random"], out["median_r2_grouped"] = _fmt(med_r, 2), _fmt(med_g, 2)
+        out["models_per_lineage"] = _fmt(float((g["n_models"] / g["n_lineages"]).median()), 1) if len(g) else "n/a"
         drop = med_r - med_g
         out["grouping_effect"] = ("Keeping lineages apart costs these fits little" if not drop > 0.05 else
                                   "Random folds over models flatter these fits")
