@@ -137,3 +137,16 @@ def test_the_later_notebooks_run_on_a_small_build(built):
     gallery = (built["figures"] / "README.md").read_text()
     for desc in (built["processed"] / "figures").glob("*.json"):
         assert f"## {desc.stem.replace('_', '-')}" in gallery
+
+
+def test_the_post_benchmarks_notebook_runs_without_artificial_analysis_rows(built):
+    # the fixture has no AA source: the side-by-side table holds the post's published rows only
+    side = pd.read_csv(built["processed"] / "post_side_by_side.csv")
+    assert len(side) == 15 and side["setting"].isna().all()
+    assert side["published_r2"].max() == pytest.approx(0.840533)
+    assert side["published_active_equals_alone"].dropna().astype(bool).all()
+    assert len(pd.read_csv(built["processed"] / "post_closed.csv")) == 0
+    for stem in ("post_omniscience_vs_params", "post_fit_quality"):
+        with Image.open(built["figures"] / f"{stem}.png") as im:
+            assert im.size == (1600, 900)
+        assert (built["processed"] / "figures" / f"{stem}.json").exists()
