@@ -141,21 +141,30 @@ OUT_07 := $(PROCESSED)/non_embedding.csv $(FIGS_07)
 $(OUT_07) &: $(NBSRC)/07_non_embedding.json $(OUT_02) $(DEPS_07_non_embedding) $(STAMP)
 	@$(RUN) $(NB)
 
+# The post's benchmarks on Artificial Analysis' own runs, beside the post's published numbers
+# (a curated table with the post's URL and quoted rows).
+FIGS_10 := $(call figs,post_omniscience_vs_params post_fit_quality)
+OUT_10 := $(addprefix $(PROCESSED)/,post_side_by_side.csv post_closed.csv) $(FIGS_10)
+
+$(OUT_10) &: $(NBSRC)/10_post_benchmarks.json $(OUT_02) $(RAW)/curated/post_published.csv $(DEPS_10_post_benchmarks) \
+		$(STAMP)
+	@$(RUN) $(NB)
+
 # The claims are checked against the model table and the analyses' result tables.
 OUT_08 := $(PROCESSED)/claims.csv
 
 $(OUT_08) &: $(NBSRC)/08_claims.json $(RAW)/curated/claims.yaml $(OUT_02) $(OUT_03) $(OUT_04) $(OUT_05) $(OUT_06) \
-		$(DEPS_08_claims) $(STAMP)
+		$(OUT_10) $(DEPS_08_claims) $(STAMP)
 	@$(RUN) $(NB)
 
 # The write-up and the gallery come last: they read every analysis' outputs.
 OUT_09 := FINDINGS.md $(FIG)/README.md
 
 $(OUT_09) &: $(NBSRC)/09_writeup.json templates/FINDINGS.md.in $(OUT_03) $(OUT_04) $(OUT_05) $(OUT_06) $(OUT_07) \
-		$(OUT_08) $(DEPS_09_writeup) $(STAMP)
+		$(OUT_08) $(OUT_10) $(DEPS_09_writeup) $(STAMP)
 	@$(RUN) $(NB)
 
-FIGURES := $(FIGS_03) $(FIGS_04) $(FIGS_05) $(FIGS_06) $(FIGS_07)
+FIGURES := $(FIGS_03) $(FIGS_04) $(FIGS_05) $(FIGS_06) $(FIGS_07) $(FIGS_10)
 
 .PHONY: data
 data: $(OUT_02) ## Rebuild the processed tables in data/processed from data/raw

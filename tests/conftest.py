@@ -31,6 +31,8 @@ def run_chain(raw_dir: Path, out: Path, upto: str = "09") -> dict[str, Path]:
         "06_dense_vs_moe": {"processed_dir": str(dirs["processed"]), "figures_dir": str(dirs["figures"])},
         "07_non_embedding": {"processed_dir": str(dirs["processed"]), "figures_dir": str(dirs["figures"]), "average": "mmlu",
                              "average_label": "MMLU (%)"},
+        "10_post_benchmarks": {"processed_dir": str(dirs["processed"]), "figures_dir": str(dirs["figures"]), "min_models": 8,
+                               "n_states": 20, "repeats": 2},
         "08_claims": {"processed_dir": str(dirs["processed"])},
         "09_writeup": {"processed_dir": str(dirs["processed"]), "figures_dir": str(dirs["figures"]),
                        "findings": str(out / "FINDINGS.md")},

@@ -208,3 +208,16 @@ def test_the_explorer_notebook_runs_on_a_small_build_and_shows_widgets_and_a_cha
     charts = [s for s in json.dumps(widget_state).split("application/vnd.plotly.v1+json")[1:]]
     assert charts or "application/vnd.plotly.v1+json" in kinds  # the chart, inside the Output widget
     assert (built["figures"] / "explorer.html").exists()
+
+
+def test_the_post_benchmarks_notebook_runs_without_artificial_analysis_rows(built):
+    # the fixture has no AA source: the side-by-side table holds the post's published rows only
+    side = pd.read_csv(built["processed"] / "post_side_by_side.csv")
+    assert len(side) == 15 and side["setting"].isna().all()
+    assert side["published_r2"].max() == pytest.approx(0.840533)
+    assert side["published_active_equals_alone"].dropna().astype(bool).all()
+    assert len(pd.read_csv(built["processed"] / "post_closed.csv")) == 0
+    for stem in ("post_omniscience_vs_params", "post_fit_quality"):
+        with Image.open(built["figures"] / f"{stem}.png") as im:
+            assert im.size == (1600, 900)
+        assert (built["processed"] / "figures" / f"{stem}.json").exists()

@@ -57,15 +57,19 @@ def model_lineages(models: pd.DataFrame) -> pd.Series:
     return fit.lineages(models.reset_index(drop=True)).set_axis(models.index)
 
 
-def frames(processed_dir, benchmarks) -> pd.DataFrame:
+def frames(processed_dir, benchmarks, harness: str | None = None) -> pd.DataFrame:
     """One row per (model, benchmark, setting): the score, the model's total (labels only for
     open models; ``external``: closed models whose maker published the size, never trained
-    on), lineage, family, date, weights, the price and the active:total ratio."""
+    on), lineage, family, date, weights, the price and the active:total ratio. ``harness``
+    keeps only the scores of that harness (``artificial-analysis``: AA's own runs)."""
     pdir = Path(processed_dir)
     scores = read_table(pdir / SCORES, dtype={"source_row": str})
     models = read_table(pdir / MODELS)
     prices = read_table(pdir / PRICES, dtype={"source_row": str})
-    s = _one_per_model(scores[scores["benchmark"].isin(benchmarks)])
+    keep = scores["benchmark"].isin(benchmarks)
+    if harness is not None:
+        keep &= scores["harness"].eq(harness)
+    s = _one_per_model(scores[keep])
     models = models.assign(lineage=model_lineages(models))
     m = models[["model_id", "name", "family", "lineage", "weights", "release_date", "total_params_b", "active_params_b",
                 "architecture", "rumoured_total_params_b"]].copy()

@@ -102,6 +102,10 @@ def numbers(processed_dir) -> dict[str, str]:
     out["n_non_embedding_all"] = str(models["non_embedding_params_b"].notna().sum())
     out["non_embedding_fit"] = _non_embedding_fit(ne)
 
+    from .post_benchmarks import writeup_numbers
+
+    out.update(writeup_numbers(pdir))
+
     cl = _read(pdir, "claims.csv")
     out["claims_table"] = _md_table(cl[["claim_id", "verdict", "reason"]]) if len(cl) else _md_table(pd.DataFrame())
     counts = cl["verdict"].value_counts() if len(cl) else pd.Series(dtype=int)
