@@ -522,7 +522,7 @@ def draw_size_vs_score(points: pd.DataFrame, closed: pd.DataFrame, fitted, credi
                           [display_name(n) for n in show["name"]], fontsize=TEXT_PT - 2)
     ax.set_xlabel("Total parameters (billions, log scale)")
     ax.set_ylabel(f"{benchmark_label(spec.benchmark)} (%)")
-    ax.set_title(f"{benchmark_label(spec.benchmark)} against total parameters ({spec.setting})", loc="left")
+    ax.set_title(f"{benchmark_label(spec.benchmark)} against total parameters\n{spec.setting}", loc="left")
     ax.legend(loc="upper left")
     _readable(fig, ax, credit)
     return fig
@@ -580,7 +580,7 @@ def draw_fit_quality(side: pd.DataFrame, credit: str, floor: float = -1.0):
     ax.set_yticks(y)
     ax.set_yticklabels([plotting.short_label(n.replace(", all reasoning modes", ", all modes"), 64) for n in names])
     ax.set_xlabel(f"R² of log10 total parameters, held-out (values below {floor:g} drawn at {floor:g})")
-    ax.set_title("Size from one benchmark: held-out R², with its spread", loc="left")
+    fig.suptitle("Size from one benchmark: held-out R², with its spread", x=0.01, ha="left", fontsize=20, fontweight="bold")
     ax.legend(loc="upper center", bbox_to_anchor=(0.4, -0.1), ncol=2, frameon=False)
     _readable(fig, ax, credit)
     ax.tick_params(axis="y", labelsize=max(10, min(TEXT_PT, 380 / max(len(d), 1))))
