@@ -14,7 +14,7 @@ import seaborn as sns  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from adjustText import adjust_text  # noqa: E402
 
-from .io import atomic_write_bytes  # noqa: E402
+from .io import atomic_write_bytes, round_figure  # noqa: E402
 
 PALETTE = "colorblind"
 WIDTH_PX, HEIGHT_PX, DPI = 1600, 900, 100
@@ -79,6 +79,7 @@ def short_label(name: str, width: int = 24) -> str:
 def save_figure(fig, stem, formats=("svg", "png")) -> list[Path]:
     """Save ``fig`` as ``stem.svg`` and ``stem.png`` (1600x900), atomically and reproducibly."""
     stem = Path(stem)
+    round_figure(fig)  # fitted values that differ in their last bits draw the same bytes
     written = []
     for fmt in formats:
         buf = io.BytesIO()
