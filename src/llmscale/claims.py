@@ -67,7 +67,7 @@ import pandas as pd
 import yaml
 
 from .errors import DataError
-from .io import read_table
+from .io import read_table, read_yaml
 
 VERDICTS = ("supported", "contradicted", "not checkable")
 COLUMNS = ["claim_id", "text", "made_in", "verdict", "reason", "evidence", "note"]
@@ -111,10 +111,7 @@ def load_claims(path) -> list[dict]:
     path = Path(path)
     if not path.exists():
         raise DataError(path, None, None, None, "a claims YAML file")
-    try:
-        claims = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DataError(path, None, None, " ".join(str(exc).split()), "valid YAML") from None
+    claims = read_yaml(path)
     validate_claims(claims, path)
     return Claims(claims, path)
 

@@ -238,3 +238,49 @@ def read_table(path, **kwargs) -> pd.DataFrame:
     if not path.exists():
         raise FileNotFoundError(f"{path}: missing input table (run the earlier notebooks first: make data)")
     return pd.read_csv(path, keep_default_na=False, na_values=[""], **kwargs)
+
+
+def read_text(path) -> str:
+    """A text file's contents (UTF-8, an optional BOM dropped). Bytes that are not UTF-8
+    raise a :class:`~llmscale.errors.DataError` naming the file, line and character."""
+    from .errors import DataError
+
+    path = Path(path)
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        char = len(data[start:exc.start].decode("utf-8", errors="replace")) + 1
+        raise DataError(path, None, None, data[exc.start:exc.end + 8],
+                        "UTF-8 text (re-save the file as UTF-8, or fix this byte)", line=line, char=char) from None
+
+
+def read_json(path):
+    """A JSON file's value; bad bytes or syntax raise a DataError with line and character."""
+    from .errors import DataError
+
+    text = read_text(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(path, None, None, exc.doc[exc.pos:exc.pos + 30], f"valid JSON ({exc.msg})",
+                        line=exc.lineno, char=exc.colno) from None
+
+
+def read_yaml(path):
+    """A YAML file's value; bad bytes or syntax raise a DataError with line and character."""
+    import yaml
+
+    from .errors import DataError
+
+    text = read_text(path)
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        near = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else None
+        raise DataError(path, None, None, near, f"valid YAML ({problem})",
+                        line=mark.line + 1 if mark else None, char=mark.column + 1 if mark else None) from None
