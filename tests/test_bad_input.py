@@ -296,3 +296,22 @@ def test_yaml_errors_name_line_and_character(tmp_path):
     bad.write_text("a: 1\n b: 2\n")
     with pytest.raises(DataError, match=r"line 2, character 3: .*expected valid YAML \(mapping values are not allowed here\)"):
         llio.read_yaml(bad)
+
+
+@pytest.mark.parametrize("old, new, key, meant", [
+    ("table: scores", "table: scorez", ".table", "scores"),
+    ("column: value", "column: valeu", ".column", "value"),
+])
+def test_a_claim_naming_a_misspelt_table_or_column_is_an_error(tmp_path, old, new, key, meant):
+    from conftest import ROOT
+    from llmscale import claims
+
+    text = (ROOT / "data/raw/curated/claims.yaml").read_text(encoding="utf-8")
+    assert old in text
+    bad = tmp_path / "claims.yaml"
+    bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(DataError, match=f"did you mean '{meant}'") as exc:
+        claims.load_claims(bad)
+    assert exc.value.value == new.split(": ")[1] and exc.value.column.endswith(key)
+    assert exc.value.row  # the claim's id
+    claims.load_claims(ROOT / "data/raw/curated/claims.yaml")  # a column no table has yet (country) is not a typo
