@@ -11,6 +11,7 @@ SHELL := /bin/bash
 # Independent notebooks run side by side (JOBS=1 for one at a time); each notebook prints one
 # line as it starts and one as it ends, each written whole.
 JOBS ?= 2
+TEST_JOBS ?= 2
 ifeq ($(filter -j%,$(MAKEFLAGS)),)
 MAKEFLAGS += -j$(JOBS)
 endif
@@ -176,7 +177,7 @@ rerun: $(STAMP) ## Run one notebook with other parameters into build/runs/ (NB=0
 
 .PHONY: test
 test: $(STAMP) ## Run the test suite (units, bad inputs, the chain on a fixture, determinism)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_JOBS) --dist loadfile
 
 .PHONY: bench
 bench: $(STAMP) ## Time a clean build, a no-op build, a fresh venv and the same work in one process

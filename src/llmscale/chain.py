@@ -199,6 +199,7 @@ def run(notebook, build_dir="build", parameters=None, cwd=None, log_output=False
         pm.execute_notebook(
             str(nb), str(running), parameters=given, kernel_name="python3", cwd=str(cwd), progress_bar=False,
             log_output=log_output, kernel_manager_class=_ipc_kernel_manager(sockets),
+            shutdown_kernel="immediate",  # every cell has run: no interrupt-then-shutdown, no "KeyboardInterrupt" log
         )
     except pm.PapermillExecutionError as exc:
         if running.exists():
