@@ -2,8 +2,19 @@
 # `make help` lists the targets.
 
 SHELL := /bin/bash
-.DELETE_ON_ERROR:
 .DEFAULT_GOAL := help
+# No .DELETE_ON_ERROR: a failed notebook must not delete the outputs it never wrote (tables are
+# written atomically, so each is either the previous version or a complete new one). Each
+# notebook's executed copy build/<notebook>.ipynb is its stamp, made only when every cell ran:
+# a failed or killed run leaves none, so the notebook runs again next time.
+
+# Independent notebooks run side by side (JOBS=1 for one at a time); each notebook prints one
+# line as it starts and one as it ends, each written whole.
+JOBS ?= 2
+TEST_JOBS ?= 2
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(JOBS)
+endif
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -95,18 +106,21 @@ RAW_READ := artificial-analysis/data/2026-04-09/llms.json artificial-analysis/da
 	reported-scores/data/metadata.csv reported-scores/data/open_metadata.csv \
 	swallow/_data/model.yml swallow/_data/task_post.yml swallow/_data/task_pre.yml
 SOURCES_READ := $(sort $(foreach f,$(RAW_READ),$(firstword $(subst /, ,$(f)))))
-RAW_01 := $(RAW)/MANIFEST.csv $(shell find $(addprefix $(RAW)/,$(RAW_READ)) -type f ! -name '* *' | sort)  # make cannot name files with spaces
-OUT_01 := $(foreach s,$(SOURCES_READ),$(INTERIM)/$(s).csv)
+# The files on disk under those paths (a new, unlisted file reruns 01_ingest, which refuses it)
+# and the files the manifest lists under them (a deleted one stops make with its name).
+RAW_01 := $(RAW)/MANIFEST.csv $(sort $(shell find $(addprefix $(RAW)/,$(RAW_READ)) -type f ! -name '* *' 2>/dev/null) \
+	$(shell $(PYTHON) src/llmscale/nbdeps.py --listed $(RAW)/MANIFEST.csv $(RAW_READ)))  # make cannot name files with spaces
+OUT_01 := $(foreach s,$(SOURCES_READ),$(INTERIM)/$(s).csv) build/01_ingest.ipynb
 
 RAW_02 := $(RAW)/MANIFEST.csv $(addprefix $(RAW)/curated/,corrections.csv aliases.csv models.csv makers.csv)
 OUT_02 := $(addprefix $(PROCESSED)/,source_models.csv scores.csv models.csv conflicts.csv unmatched.csv size_flags.csv \
-	as_published_cjtrowbridge.csv sources.csv dictionary.csv prices.csv)
+	as_published_cjtrowbridge.csv sources.csv dictionary.csv prices.csv) build/02_clean.ipynb
 
 # A figure is its SVG, its PNG and its description (caption, alt text, credit) for the gallery.
 figs = $(foreach s,$(1),$(FIG)/$(s).svg $(FIG)/$(s).png $(PROCESSED)/figures/$(s).json)
 
 FIGS_03 := $(call figs,size_vs_mmlu_as_published size_vs_mmlu_epoch size_vs_mmlu size_vs_mmlu_pro size_vs_gpqa)
-OUT_03 := $(PROCESSED)/size_vs_mmlu_frontier.csv $(FIGS_03) $(FIG)/explorer.html
+OUT_03 := $(PROCESSED)/size_vs_mmlu_frontier.csv $(FIGS_03) $(FIG)/explorer.html build/03_size_vs_mmlu.ipynb
 
 $(OUT_01) &: $(NBSRC)/01_ingest.json $(RAW_01) $(DEPS_01_ingest) $(STAMP)
 	@$(RUN) $(NB)
@@ -118,25 +132,27 @@ $(OUT_03) &: $(NBSRC)/03_size_vs_mmlu.json $(OUT_02) $(DEPS_03_size_vs_mmlu) $(S
 	@$(RUN) $(NB)
 
 FIGS_04 := $(call figs,over_time_staircase over_time_halving over_time_sensitivity)
-OUT_04 := $(PROCESSED)/over_time_steps.csv $(PROCESSED)/over_time_halving.csv $(PROCESSED)/over_time_sensitivity.csv $(FIGS_04)
+OUT_04 := $(PROCESSED)/over_time_steps.csv $(PROCESSED)/over_time_halving.csv $(PROCESSED)/over_time_sensitivity.csv $(FIGS_04) \
+	build/04_over_time.ipynb
 
 $(OUT_04) &: $(NBSRC)/04_over_time.json $(OUT_02) $(DEPS_04_over_time) $(STAMP)
 	@$(RUN) $(NB)
 
 FIGS_05 := $(call figs,predict_params_mmlu predict_params_mmlu_pro predict_params_gpqa_diamond predict_params_closed_forest)
-OUT_05 := $(addprefix $(PROCESSED)/,predict_metrics.csv predict_vs_published.csv predict_closed.csv predict_external.csv param_fits.json) $(FIGS_05)
+OUT_05 := $(addprefix $(PROCESSED)/,predict_metrics.csv predict_vs_published.csv predict_closed.csv predict_external.csv param_fits.json) \
+	$(FIGS_05) build/05_predict_params.ipynb
 
 $(OUT_05) &: $(NBSRC)/05_predict_params.json $(OUT_02) $(DEPS_05_predict_params) $(STAMP)
 	@$(RUN) $(NB)
 
 FIGS_06 := $(call figs,dense_vs_moe)
-OUT_06 := $(PROCESSED)/dense_vs_moe.csv $(FIGS_06)
+OUT_06 := $(PROCESSED)/dense_vs_moe.csv $(FIGS_06) build/06_dense_vs_moe.ipynb
 
 $(OUT_06) &: $(NBSRC)/06_dense_vs_moe.json $(OUT_02) $(DEPS_06_dense_vs_moe) $(STAMP)
 	@$(RUN) $(NB)
 
 FIGS_07 := $(call figs,non_embedding)
-OUT_07 := $(PROCESSED)/non_embedding.csv $(FIGS_07)
+OUT_07 := $(PROCESSED)/non_embedding.csv $(FIGS_07) build/07_non_embedding.ipynb
 
 $(OUT_07) &: $(NBSRC)/07_non_embedding.json $(OUT_02) $(DEPS_07_non_embedding) $(STAMP)
 	@$(RUN) $(NB)
@@ -144,27 +160,42 @@ $(OUT_07) &: $(NBSRC)/07_non_embedding.json $(OUT_02) $(DEPS_07_non_embedding) $
 # The post's benchmarks on Artificial Analysis' own runs, beside the post's published numbers
 # (a curated table with the post's URL and quoted rows).
 FIGS_10 := $(call figs,post_omniscience_vs_params post_fit_quality)
-OUT_10 := $(addprefix $(PROCESSED)/,post_side_by_side.csv post_closed.csv) $(FIGS_10)
+OUT_10 := $(addprefix $(PROCESSED)/,post_side_by_side.csv post_closed.csv) $(FIGS_10) build/10_post_benchmarks.ipynb
 
 $(OUT_10) &: $(NBSRC)/10_post_benchmarks.json $(OUT_02) $(RAW)/curated/post_published.csv $(DEPS_10_post_benchmarks) \
 		$(STAMP)
 	@$(RUN) $(NB)
 
 # The claims are checked against the model table and the analyses' result tables.
-OUT_08 := $(PROCESSED)/claims.csv
+OUT_08 := $(PROCESSED)/claims.csv build/08_claims.ipynb
 
 $(OUT_08) &: $(NBSRC)/08_claims.json $(RAW)/curated/claims.yaml $(OUT_02) $(OUT_03) $(OUT_04) $(OUT_05) $(OUT_06) \
 		$(OUT_10) $(DEPS_08_claims) $(STAMP)
 	@$(RUN) $(NB)
 
 # The write-up and the gallery come last: they read every analysis' outputs.
-OUT_09 := FINDINGS.md $(FIG)/README.md
+OUT_09 := FINDINGS.md $(FIG)/README.md build/09_writeup.ipynb
 
 $(OUT_09) &: $(NBSRC)/09_writeup.json templates/FINDINGS.md.in $(OUT_03) $(OUT_04) $(OUT_05) $(OUT_06) $(OUT_07) \
 		$(OUT_08) $(OUT_10) $(DEPS_09_writeup) $(STAMP)
 	@$(RUN) $(NB)
 
 FIGURES := $(FIGS_03) $(FIGS_04) $(FIGS_05) $(FIGS_06) $(FIGS_07) $(FIGS_10)
+OUTPUTS := $(filter-out build/%,$(OUT_01) $(OUT_02) $(OUT_03) $(OUT_04) $(OUT_05) $(OUT_06) $(OUT_07) $(OUT_10) $(OUT_08) $(OUT_09))
+.PRECIOUS: $(OUTPUTS)  # an interrupted run keeps them too
+
+# A raw file that is listed (or a curated file that is read) but missing: say which.
+$(RAW)/%:
+	@echo "✗ $@: missing; the chain reads it (it is listed in $(RAW)/MANIFEST.csv or read by 02_clean)." \
+		"Raw files are never deleted: restore it (git checkout -- '$@'), or remove its manifest row with the source's files" >&2
+	@exit 1
+
+# Temporary files an interrupted write left behind (hidden .<name>.<random>.tmp) are swept
+# before a build starts.
+ifneq ($(filter figures data,$(MAKECMDGOALS)),)
+SWEPT := $(shell find $(INTERIM) $(PROCESSED) $(FIG) -maxdepth 2 -name '.*.tmp' -type f -print -delete 2>/dev/null)
+$(if $(SWEPT),$(info swept temporary files left by an interrupted run: $(SWEPT)))
+endif
 
 .PHONY: data
 data: $(OUT_02) ## Rebuild the processed tables in data/processed from data/raw
@@ -179,9 +210,14 @@ figures: $(FIGURES) $(OUT_08) $(OUT_09) ## Rebuild every figure, table, the gall
 refresh: $(STAMP) ## Fetch the live version of each source into data/raw/<source>@<date>/ and report changes (network)
 	$(PY) -m llmscale.refresh --raw $(RAW)
 
+.PHONY: rerun
+rerun: $(STAMP) ## Run one notebook with other parameters into build/runs/ (NB=05_predict_params P="min_models=30")
+	@test -n "$(NB)" || { echo 'usage: make rerun NB=<notebook, e.g. 05_predict_params> P="name=value ..."' >&2; exit 2; }
+	@$(PY) -m llmscale.chain rerun notebooks/$(NB).ipynb --set '$(P)' $(if $(NAME),--name '$(NAME)')
+
 .PHONY: test
 test: $(STAMP) ## Run the test suite (units, bad inputs, the chain on a fixture, determinism)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_JOBS) --dist loadfile
 
 .PHONY: audit
 audit: $(OUT_02) ## Print the data audit: where sizes come from, stated settings, size flags, conflicts by kind
@@ -201,7 +237,8 @@ clean: ## Remove generated files (build/, data/interim/, processed tables, figur
 	rm -rf build $(INTERIM)
 	rm -f $(PROCESSED)/*.csv $(PROCESSED)/*.json $(FIG)/*.svg $(FIG)/*.png $(FIG)/*.html
 	rm -rf $(PROCESSED)/figures
-	rm -f FINDINGS.md $(FIG)/README.md
+	rm -f FINDINGS.md $(FIG)/README.md .FINDINGS.md.*.tmp
+	find $(PROCESSED) $(FIG) -maxdepth 2 -name '.*.tmp' -type f -delete
 
 .PHONY: distclean
 distclean: clean ## Also remove the virtual environment

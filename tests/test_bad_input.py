@@ -171,3 +171,149 @@ def test_an_alias_for_a_name_the_source_lacks(fixture_raw):
     with pytest.raises(DataError) as exc:
         clean.check_aliases(typo, rows, "aliases.csv")
     assert exc.value.row == len(typo) + 1 and exc.value.column == "source_name" and exc.value.value == "Mistral 7b"
+
+
+# --- audited faults: each reproduced on a broken copy of the fixture ------------------------------
+
+from llmscale import io as llio  # noqa: E402
+from llmscale import reconcile  # noqa: E402
+
+CURATED = "curated/models.csv"
+
+
+def check_curated(raw):
+    facts = clean.load_curated(raw / "curated", "models.csv", schema.CURATED_FACTS)
+    makers = clean.load_curated(raw / "curated", "makers.csv", schema.MAKERS)
+    return reconcile.check_curated(facts, raw / CURATED, makers)
+
+
+@pytest.mark.parametrize("value, says", [
+    ("7e9", "no exponent"), ("inf", "no exponent"), ("nan", "no exponent"), ("-7.3", "no exponent"),
+    ("7,3", "no exponent"), ("7000000", "between 0.001 and 100000"), ("0", "between 0.001 and 100000"),
+])
+def test_a_curated_size_is_a_plain_number_in_a_plausible_range(fixture_raw, value, says):
+    edit(fixture_raw / CURATED, "mistralai/mistral-7b-v0.1,total_params_b,7.3,", f'mistralai/mistral-7b-v0.1,total_params_b,"{value}",')
+    with pytest.raises(DataError) as exc:
+        check_curated(fixture_raw)
+    assert_located(exc, CURATED, 3, "value", value)
+    assert says in str(exc.value)
+
+
+def test_a_curated_count_is_a_whole_number(fixture_raw):
+    edit(fixture_raw / CURATED, "hidden_size,4096,", "hidden_size,4096.5,")
+    with pytest.raises(DataError, match="a whole number for hidden_size") as exc:
+        check_curated(fixture_raw)
+    assert_located(exc, CURATED, 5, "value", "4096.5")
+
+
+def test_a_curated_date_must_be_a_calendar_date(fixture_raw):
+    edit(fixture_raw / CURATED, "release_date,,not_looked_up,,",
+         "release_date,2024-13-45,sourced,https://mistral.ai/news/announcing-mistral-7b,fixture")
+    with pytest.raises(DataError, match="a real calendar date") as exc:
+        check_curated(fixture_raw)
+    assert_located(exc, CURATED, 7, "value", "2024-13-45")
+
+
+@pytest.mark.parametrize("date", ["2023-13-45", "2023-02-29"])
+def test_a_raw_date_must_be_a_calendar_date(fixture_raw, tmp_path, date):
+    edit(fixture_raw / EPOCH, "2023-11-02,Open", f"{date},Open")
+    with pytest.raises(DataError, match="a real calendar date") as exc:
+        clean_one(fixture_raw, "epoch-open-model-trends", tmp_path)
+    assert_located(exc, EPOCH, 14, "release_date", date)
+
+
+def test_a_negative_score_says_below_0(fixture_raw, tmp_path):
+    edit(fixture_raw / CJT, "Mistral 7B,62.50%", "Mistral 7B,-62.50%")
+    with pytest.raises(DataError, match="is below 0") as exc:
+        clean_one(fixture_raw, "cjtrowbridge", tmp_path)
+    assert_located(exc, CJT, 4, "MMLU", "-62.50%")
+
+
+def test_an_unlisted_file_in_a_source_folder_is_refused(fixture_raw, tmp_path):
+    extra = fixture_raw / "epoch-open-model-trends" / "data" / "more_models.csv"
+    extra.write_text((fixture_raw / EPOCH).read_text())
+    with pytest.raises(DataError, match="listed here with its sha256") as exc:
+        ingest_all(fixture_raw, tmp_path / "interim", SOURCES)
+    assert exc.value.value == "epoch-open-model-trends/data/more_models.csv"
+    assert str(exc.value.file).endswith("MANIFEST.csv")
+    assert not (tmp_path / "interim").exists()
+
+
+def test_bytes_that_are_not_utf8_are_located(fixture_raw, tmp_path):
+    path = fixture_raw / CJT
+    path.write_bytes(path.read_bytes().replace(b"Mistral 7B", b"Mistral 7\xff", 1))
+    with pytest.raises(DataError, match="UTF-8") as exc:
+        cjtrowbridge.ingest(fixture_raw)
+    assert (exc.value.line, exc.value.char) == (4, 10) and str(exc.value.file).endswith(CJT)
+    assert "line 4, character 10" in str(exc.value)
+    aliases = fixture_raw / "curated" / "aliases.csv"
+    lines = aliases.read_bytes().split(b"\n")
+    aliases.write_bytes(b"\n".join([*lines[:2], lines[2] + b"\xe9", *lines[3:]]))  # Latin-1 'e acute'
+    with pytest.raises(DataError, match=r"aliases.csv, line 3, character \d+") as exc:
+        clean.load_curated(fixture_raw / "curated", "aliases.csv", schema.ALIASES)
+
+
+def test_a_csv_cut_short_is_refused(fixture_raw):
+    path = fixture_raw / CJT
+    text = path.read_text()
+    path.write_text(text.rstrip("\n").rsplit(",", 1)[0])  # the last line loses its last field and newline
+    with pytest.raises(DataError, match="looks cut short") as exc:
+        cjtrowbridge.ingest(fixture_raw)
+    assert exc.value.line == text.rstrip("\n").count("\n") + 1
+    path.write_text(text.rstrip("\n") + ',"unclosed')
+    with pytest.raises(DataError, match="ends inside a quoted field"):
+        cjtrowbridge.ingest(fixture_raw)
+
+
+def test_a_full_disk_names_the_file(tmp_path, monkeypatch):
+    import os
+    import tempfile
+
+    target = tmp_path / "scores.csv"
+    target.write_text("previous\n")
+    real = tempfile.mkstemp
+
+    def on_a_full_disk(*args, **kwargs):
+        fd, name = real(*args, **kwargs)
+        os.close(fd)
+        return os.open("/dev/full", os.O_WRONLY), name  # writes fail with ENOSPC (errno 28)
+
+    monkeypatch.setattr(tempfile, "mkstemp", on_a_full_disk)
+    with pytest.raises(OSError) as exc:
+        llio.write_table(pd.DataFrame({"a": range(20000)}), target)
+    assert exc.value.errno == 28
+    assert str(exc.value).startswith(f"could not write {target}: the disk is full")
+    assert target.read_text() == "previous\n" and [p.name for p in tmp_path.iterdir()] == ["scores.csv"]
+
+
+def test_yaml_errors_name_line_and_character(tmp_path):
+    bad = tmp_path / "claims.yaml"
+    bad.write_text("- id: a\n  text: fine\n- id: b\n  text: [unclosed\n  check: x\n")
+    from llmscale import claims
+
+    with pytest.raises(DataError) as exc:
+        claims.load_claims(bad)
+    assert exc.value.line is not None and exc.value.char is not None
+    assert f"line {exc.value.line}, character {exc.value.char}" in str(exc.value)
+    bad.write_text("a: 1\n b: 2\n")
+    with pytest.raises(DataError, match=r"line 2, character 3: .*expected valid YAML \(mapping values are not allowed here\)"):
+        llio.read_yaml(bad)
+
+
+@pytest.mark.parametrize("old, new, key, meant", [
+    ("table: scores", "table: scorez", ".table", "scores"),
+    ("column: value", "column: valeu", ".column", "value"),
+])
+def test_a_claim_naming_a_misspelt_table_or_column_is_an_error(tmp_path, old, new, key, meant):
+    from conftest import ROOT
+    from llmscale import claims
+
+    text = (ROOT / "data/raw/curated/claims.yaml").read_text(encoding="utf-8")
+    assert old in text
+    bad = tmp_path / "claims.yaml"
+    bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(DataError, match=f"did you mean '{meant}'") as exc:
+        claims.load_claims(bad)
+    assert exc.value.value == new.split(": ")[1] and exc.value.column.endswith(key)
+    assert exc.value.row  # the claim's id
+    claims.load_claims(ROOT / "data/raw/curated/claims.yaml")  # a column no table has yet (country) is not a typo

@@ -221,3 +221,91 @@ def test_the_post_benchmarks_notebook_runs_without_artificial_analysis_rows(buil
         with Image.open(built["figures"] / f"{stem}.png") as im:
             assert im.size == (1600, 900)
         assert (built["processed"] / "figures" / f"{stem}.json").exists()
+
+
+# --- the runner: parameters checked against the notebook, located errors, reruns elsewhere ---------
+
+from llmscale import chain  # noqa: E402
+
+
+def test_parameters_are_read_from_the_tagged_cell():
+    p = chain.notebook_parameters(NOTEBOOKS / "04_over_time.ipynb")
+    assert p["min_steps"] == ("int", 4) and p["processed_dir"] == ("str", "../data/processed")
+    assert p["thresholds"][0] == "dict"
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("min_steps", "four", r"parameter 'min_steps' = 'four' is a str; expected a int \(its default is 4\)"),
+    ("min_step", "5", r"unknown parameter 'min_step'; did you mean 'min_steps'\?"),
+    ("n_boot", "2.5", r"parameter 'n_boot' = 2.5 is a float; expected a int"),
+    ("thresholds", "60", r"parameter 'thresholds' = 60 is a int; expected a dict"),
+])
+def test_a_bad_parameter_is_refused_before_anything_runs(tmp_path, name, value, message):
+    with pytest.raises(chain.ParameterError, match=message):
+        chain.run(NOTEBOOKS / "04_over_time.ipynb", tmp_path / "build", {name: value}, raw=True)
+    assert not (tmp_path / "build").exists() or not any((tmp_path / "build").iterdir())
+
+
+def test_parameter_values_are_read_as_the_parameters_type():
+    nb = NOTEBOOKS / "05_predict_params.ipynb"
+    assert chain.check_parameters(nb, {"min_models": "30", "level": "0.8", "cutoff": "2024-01-01", "k": "3"}, raw=True) == {
+        "min_models": 30, "level": 0.8, "cutoff": "2024-01-01", "k": 3}
+    assert chain.check_parameters(nb, {"level": "1"}, raw=True) == {"level": 1.0}  # an int is a float
+    assert chain.check_parameters(nb, {"figure_specs": "['mmlu | base, 5-shot']"}, raw=True)["figure_specs"] == ["mmlu | base, 5-shot"]
+    with pytest.raises(chain.ParameterError, match="'smoke'"):
+        chain.check_parameters(nb, {"smoke": True})
+
+
+def test_the_command_line_rejects_a_misspelled_parameter(capsys):
+    with pytest.raises(SystemExit) as exc:
+        chain.main(["run", str(NOTEBOOKS / "04_over_time.ipynb"), "-p", "min_stpes", "3"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("✗ 04_over_time: unknown parameter 'min_stpes'; did you mean 'min_steps'?")
+
+
+def test_paths_in_messages_are_from_the_repository_root(tmp_path):
+    root = tmp_path
+    (root / "notebooks").mkdir()
+    msg = "../data/raw/curated/models.csv, row 6, column 'value': bad value '7e9'; see ../README.md or /abs/x.csv"
+    assert chain._from_root(msg, root / "notebooks", root) == (
+        "data/raw/curated/models.csv, row 6, column 'value': bad value '7e9'; see README.md or /abs/x.csv")
+
+
+def test_a_figure_no_longer_drawn_is_removed_with_its_description(tmp_path):
+    import json
+    import os
+    import time
+
+    proc, figs = tmp_path / "processed", tmp_path / "figures"
+    (proc / "figures").mkdir(parents=True)
+    figs.mkdir()
+    for stem, nb in (("old", "05_predict_params"), ("kept", "05_predict_params"), ("other", "03_size_vs_mmlu")):
+        (proc / "figures" / f"{stem}.json").write_text(json.dumps({"name": stem, "notebook": nb}))
+        for ext in ("svg", "png"):
+            (figs / f"{stem}.{ext}").write_text("x")
+    past = time.time() - 100
+    for p in list((proc / "figures").iterdir()):
+        os.utime(p, (past, past))
+    since = time.time() - 10
+    (proc / "figures" / "kept.json").touch()  # drawn again by this run
+    assert chain.remove_stale_figures(proc, figs, "05_predict_params", since) == ["old"]
+    assert sorted(p.name for p in figs.iterdir()) == ["kept.png", "kept.svg", "other.png", "other.svg"]
+    assert sorted(p.stem for p in (proc / "figures").iterdir()) == ["kept", "other"]
+
+
+def test_a_rerun_writes_only_into_its_own_folder(tmp_path):
+    from conftest import ROOT
+
+    committed = {p: p.stat().st_mtime_ns for d in ("data/processed", "figures") for p in (ROOT / d).rglob("*") if p.is_file()}
+    folder = chain.rerun(NOTEBOOKS / "04_over_time.ipynb", {"min_steps": "5", "n_boot": "50"}, root=ROOT,
+                         runs=tmp_path / "runs")
+    assert folder == (tmp_path / "runs" / "04_over_time_min_steps-5_n_boot-50").resolve()
+    assert (folder / "figures" / "over_time_staircase.svg").exists()
+    assert (folder / "data/processed/over_time_halving.csv").exists() and (folder / "build/04_over_time.ipynb").exists()
+    halving = pd.read_csv(folder / "data/processed/over_time_halving.csv")
+    assert halving.loc[halving["steps"] < 5, "halving_months"].isna().all()
+    after = {p: p.stat().st_mtime_ns for p in committed}
+    assert after == committed, "a rerun touched the committed outputs"
+    with pytest.raises(chain.ParameterError, match="points into the committed outputs"):
+        chain.rerun(NOTEBOOKS / "04_over_time.ipynb", {"figures_dir": "../figures"}, root=ROOT, runs=tmp_path / "runs")

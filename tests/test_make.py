@@ -1,4 +1,5 @@
-"""`make figures` in a copy of the repository: real dependencies, and byte-identical outputs.
+"""`make figures` in a copy of the repository: real dependencies, byte-identical outputs, and
+failures that change nothing a user can download.
 
 The copy shares this checkout's .venv (a symlink); everything else is its own. Its first
 build starts from `make clean`, so it rebuilds every table and figure from data/raw; the
@@ -29,10 +30,21 @@ def tracked_files():
     return [f for f in out.decode().split("\0") if f]
 
 
-def make(repo, *args):
-    r = subprocess.run(["make", *args], cwd=repo, capture_output=True, text=True)
+# A make of its own, not a sub-make of the `make test` that runs these tests (whose job server
+# it could not reach).
+ENV = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+
+
+def make(repo, *args, both=False):
+    r = subprocess.run(["make", *args], cwd=repo, capture_output=True, text=True, env=ENV)
     assert r.returncode == 0, f"make {' '.join(args)} failed:\n{r.stdout}\n{r.stderr}"
-    return r.stdout
+    return (r.stdout, r.stderr) if both else r.stdout
+
+
+def make_fails(repo, *args):
+    r = subprocess.run(["make", *args], cwd=repo, capture_output=True, text=True, env=ENV)
+    assert r.returncode != 0, f"make {' '.join(args)} succeeded:\n{r.stdout}\n{r.stderr}"
+    return r
 
 
 def content(path: Path) -> bytes:
@@ -56,18 +68,45 @@ def snapshot(repo):
     return out
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory):
-    if not (ROOT / ".git").exists():
-        pytest.skip("needs a git checkout")
-    dst = tmp_path_factory.mktemp("repo")
+def copy_repo(dst):
     for f in tracked_files():
         (dst / f).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / f, dst / f)  # keeps mtimes: the shared venv stays up to date
     os.symlink(ROOT / ".venv", dst / ".venv")
     make(dst, "clean")
-    make(dst, "figures")
     return dst
+
+
+BUILT = {}
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    """A copy built from clean by `make figures` (notebooks 03-07 two at a time, by default).
+    A second copy is built one notebook at a time (JOBS=1) alongside, for
+    test_serial_and_parallel_clean_builds_are_byte_identical: the two builds share the cores."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("needs a git checkout")
+    dst = copy_repo(tmp_path_factory.mktemp("repo"))
+    serial = copy_repo(tmp_path_factory.mktemp("repo_serial"))
+    BUILT["serial"] = (serial, subprocess.Popen(["make", "JOBS=1", "figures"], cwd=serial, env=ENV, text=True,
+                                                stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+    BUILT["output"] = make(dst, "figures", both=True)
+    BUILT["snapshot"] = snapshot(dst)
+    yield dst
+    _, proc = BUILT["serial"]
+    if proc.poll() is None:
+        proc.kill()
+    proc.communicate()
+
+
+def test_the_build_prints_progress_and_no_kernel_warning(repo):
+    out, err = BUILT["output"]
+    assert "TCP" not in out + err and "WARNING" not in out + err, err
+    started = [line.split()[1] for line in out.splitlines() if line.startswith("▶ ")]
+    done = [line.split()[1] for line in out.splitlines() if line.startswith("✓ ")]
+    assert sorted(started) == sorted(done) == NOTEBOOKS, out
+    assert "make figures:" in out
 
 
 def test_clean_build_matches_the_committed_outputs(repo):
@@ -82,7 +121,7 @@ def test_clean_build_matches_the_committed_outputs(repo):
 
 def notebook_of_target(repo) -> dict:
     """Each target of the chain -> the notebook that makes it, from make's own database."""
-    r = subprocess.run(["make", "-pnq", "figures"], cwd=repo, capture_output=True, text=True)
+    r = subprocess.run(["make", "-pnq", "figures"], cwd=repo, capture_output=True, text=True, env=ENV)
     out = {}
     for line in r.stdout.splitlines():
         m = re.match(r"^([^\s#:]+): build/nbsrc/(\d\d_\w+)\.json", line)
@@ -113,7 +152,7 @@ def touch(path):
 
 def test_nothing_changed_runs_no_notebook(repo):
     assert would_run(repo) == []
-    r = subprocess.run(["make", "-q", "data/processed/size_vs_mmlu_frontier.csv"], cwd=repo)
+    r = subprocess.run(["make", "-q", "data/processed/size_vs_mmlu_frontier.csv"], cwd=repo, env=ENV)
     assert r.returncode == 0
 
 
@@ -196,24 +235,99 @@ def test_git_stores_notebooks_stripped_however_they_were_saved(tmp_path):
     assert r.returncode == 1  # the working copy keeps its outputs; only git's copy is stripped
 
 
-def test_parallel_clean_build_is_byte_identical(repo):
-    first = snapshot(repo)
-    make(repo, "clean")
-    out = make(repo, "-j2", "figures")
-    ran = sorted(line.split()[1] for line in out.splitlines() if line.startswith("▶ "))
-    assert ran == NOTEBOOKS
-    assert snapshot(repo) == first
-    assert would_run(repo) == []
+def stamp(repo, notebook):
+    return repo / "build" / f"{notebook}.ipynb"
 
 
-def test_a_failing_notebook_fails_make_and_leaves_no_target(repo):
-    bad = repo / "data/raw/curated/aliases.csv"
-    aliased = set(pd.read_csv(bad)["source_name"])
-    names = pd.read_csv(repo / "data/raw/cjtrowbridge/ai/mmlu-params/data.csv")["Model"]
-    name = next(n for n in names if n not in aliased and "," not in n)
-    bad.write_text(bad.read_text() + f"cjtrowbridge,{name},Not An Id!,\n")
-    r = subprocess.run(["make", "figures"], cwd=repo, capture_output=True, text=True)
-    assert r.returncode != 0
-    assert "02_clean failed" in r.stderr and "Not An Id!" in r.stderr
-    assert not (repo / "data/processed/scores.csv").exists()  # deleted, not left half-made
-    assert (repo / "data/interim/cjtrowbridge.csv").exists()  # the stage before it stands
+class Kept:
+    """Files saved with their bytes and times, to put back exactly as they were."""
+
+    def __init__(self, *paths):
+        self.saved = {p: (p.read_bytes(), p.stat()) for p in paths}
+
+    def restore(self):
+        for p, (data, st) in self.saved.items():
+            p.write_bytes(data)
+            os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_a_failing_notebook_keeps_every_output_and_runs_again(repo):
+    curated = repo / "data/raw/curated/models.csv"
+    kept = Kept(curated)
+    before = snapshot(repo)
+    lines = curated.read_text().splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if ",total_params_b," in line and ",sourced," in line)
+    model, field, value, rest = lines[row].split(",", 3)
+    lines[row] = ",".join([model, field, "7e9", rest])
+    curated.write_text("".join(lines))
+    r = make_fails(repo, "figures")
+    first = r.stderr.strip().splitlines()[0]
+    assert first.startswith(f"✗ 02_clean: data/raw/curated/models.csv, row {row + 1}, column 'value': bad value '7e9'"), r.stderr
+    assert "no exponent" in first
+    assert "Traceback" not in r.stderr and "Deleting file" not in r.stdout + r.stderr and "../" not in r.stderr
+    assert "build/02_clean.failed.ipynb" in r.stderr and (repo / "build/02_clean.failed.ipynb").exists()
+    assert snapshot(repo) == before  # nothing a user can download changed, nothing was deleted
+    assert not stamp(repo, "02_clean").exists()  # so the next build runs it again
+    assert would_run(repo)[:1] == ["02_clean"]
+    Kept.restore(kept)  # the curated file as it was, older than the stamps `make -t` left
+    settle(repo)
+
+
+def test_an_unlisted_raw_file_is_refused_and_a_deleted_one_stops_make(repo):
+    org = sorted((repo / "data/raw/llm-stats/data/organizations").iterdir())[0]
+    model = sorted((org / "models").iterdir())[0]
+    new = org / "models" / "an-unlisted-model" / "model.json"
+    new.parent.mkdir()
+    new.write_bytes((model / "model.json").read_bytes())
+    kept = Kept(stamp(repo, "01_ingest"))
+    before = snapshot(repo)
+    r = make_fails(repo, "data")
+    rel = new.relative_to(repo / "data/raw").as_posix()
+    assert r.stderr.startswith(f"✗ 01_ingest: data/raw/MANIFEST.csv, column 'file': bad value '{rel}'"), r.stderr
+    assert snapshot(repo) == before
+    shutil.rmtree(new.parent)
+    kept.restore()
+    settle(repo)
+
+    listed = model / "model.json"
+    hidden = repo / "moved-away.json"
+    os.replace(listed, hidden)
+    r = make_fails(repo, "figures")
+    assert f"✗ data/raw/{listed.relative_to(repo / 'data/raw').as_posix()}: missing" in r.stderr, r.stderr
+    assert "▶" not in r.stdout  # stopped before any notebook ran
+    os.replace(hidden, listed)
+    settle(repo)
+
+
+def test_temporary_files_left_by_a_killed_run_are_swept(repo):
+    left = [repo / "data/processed/.scores.csv.k1ll3d.tmp", repo / "figures/.dense_vs_moe.svg.k1ll3d.tmp",
+            repo / "data/processed/figures/.dense_vs_moe.json.k1ll3d.tmp"]
+    for p in left:
+        p.write_text("half a file")
+    out = make(repo, "figures")
+    assert "swept temporary files" in out and not any(p.exists() for p in left)
+    settle(repo)
+
+
+def test_a_rerun_writes_its_own_folder_and_refuses_a_misspelt_parameter(repo):
+    before = snapshot(repo)
+    r = make_fails(repo, "rerun", "NB=08_claims", "P=claim_file=x.yaml")
+    assert "✗ 08_claims: unknown parameter 'claim_file'; did you mean 'claims_file'?" in r.stderr
+    out = make(repo, "rerun", "NB=08_claims", "NAME=again", "P=claims_file=../data/raw/curated/claims.yaml")
+    assert "build/runs/again/" in out and (repo / "build/runs/again/data/processed/claims.csv").exists()
+    assert snapshot(repo) == before
+    settle(repo)
+
+
+def test_serial_and_parallel_clean_builds_are_byte_identical(repo):
+    serial, proc = BUILT["serial"]
+    out, err = proc.communicate(timeout=1800)
+    assert proc.returncode == 0, f"make JOBS=1 figures failed:\n{out}\n{err}"
+    ran = [line.split()[1] for line in out.splitlines() if line.startswith("▶ ")]
+    assert ran == NOTEBOOKS  # one at a time, in order
+    assert snapshot(serial) == BUILT["snapshot"]
+    assert would_run(serial) == []
+    left = serial / "data/processed/.claims.csv.k1ll3d.tmp"
+    left.write_text("half a file")
+    make(serial, "clean")
+    assert not left.exists()  # make clean removes temporary leftovers too

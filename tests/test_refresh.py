@@ -146,3 +146,30 @@ def test_aa_response_of_another_shape_is_refused(fixture_raw):
     with pytest.raises(DataError, match="'data' list of models"):
         refresh.refresh_aa(fixture_raw, "k", date="2026-12-01", fetcher=lambda url, key: b'{"status": 200, "models": []}')
     assert not (fixture_raw / "artificial-analysis@2026-12-01").exists()
+
+
+def tree(raw):
+    return sorted((str(p.relative_to(raw)), p.read_bytes() if p.is_file() else b"") for p in raw.rglob("*"))
+
+
+def test_sources_fetched_but_aa_refused_writes_nothing_and_a_retry_finishes(live, aa_server):
+    url, seen = aa_server
+    before = tree(live)
+    with pytest.raises(refresh.FetchError, match=r"refused the request \(401.*nothing was written"):
+        refresh.refresh(live, date="2026-12-01", aa_key="wrong", aa_url=url)
+    assert tree(live) == before  # no dated folder, no manifest row, no staging folder left
+    rep = refresh.refresh(live, date="2026-12-01", aa_key="test-key", aa_url=url)  # the retry is not refused
+    assert rep.attrs["aa_models"] == 2
+    man = manifest.verify(live)
+    assert {"cjtrowbridge@2026-12-01", "epoch-open-model-trends@2026-12-01", "artificial-analysis@2026-12-01"} <= set(man["source"])
+
+
+def test_a_404_upstream_is_not_reported_as_offline(live):
+    man = pd.read_csv(live / "MANIFEST.csv", dtype=str, keep_default_na=False)
+    man.loc[man["file"] == EPOCH, "refresh_url"] += ".moved"
+    man.to_csv(live / "MANIFEST.csv", index=False, lineterminator="\n")
+    before = tree(live)
+    with pytest.raises(refresh.FetchError, match=r"answered 404 .*moved or is gone upstream.*refresh_url") as exc:
+        refresh.refresh(live, date="2026-12-01")
+    assert "needs the network" not in str(exc.value)
+    assert tree(live) == before

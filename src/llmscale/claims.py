@@ -49,8 +49,11 @@ Checks
   at the top all count: a group passes if any of them meets ``where``; a blank cell in a
   ``where`` column makes that row unknown.
 
-A missing table or column, or no matching rows, makes the check not checkable and the reason
-says what is missing; it never stops the run. A malformed claims file stops it with a
+A table or column that no table of the chain has but that misspells one that does
+(``scorez``, ``valeu``) is a mistake in the claims file: :func:`load_claims` raises a
+DataError naming it and the name meant. A table or column absent from this build (or not
+yet in any table), or no matching rows, makes the check not checkable and the reason says
+what is missing; it never stops the run. A malformed claims file stops it with a
 DataError naming the file, the claim id (as the row) and the key (as a dotted path).
 """
 
@@ -67,7 +70,7 @@ import pandas as pd
 import yaml
 
 from .errors import DataError
-from .io import read_table
+from .io import read_table, read_yaml
 
 VERDICTS = ("supported", "contradicted", "not checkable")
 COLUMNS = ["claim_id", "text", "made_in", "verdict", "reason", "evidence", "note"]
@@ -111,12 +114,93 @@ def load_claims(path) -> list[dict]:
     path = Path(path)
     if not path.exists():
         raise DataError(path, None, None, None, "a claims YAML file")
-    try:
-        claims = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DataError(path, None, None, " ".join(str(exc).split()), "valid YAML") from None
+    claims = read_yaml(path)
     validate_claims(claims, path)
+    check_names(claims, path)
     return Claims(claims, path)
+
+
+def known_columns() -> dict[str, set[str]]:
+    """Every processed table (by file stem) and its columns, from the data dictionary."""
+    from .dictionary import dictionary
+
+    d = dictionary()
+    out: dict[str, set[str]] = {}
+    for table, col in zip(d["table"], d["column"]):
+        out.setdefault(Path(table).stem, set()).add(col)
+    return out
+
+
+def check_names(claims, file="claims", known: dict[str, set[str]] | None = None) -> None:
+    """A table or column a check names that no table of the chain has, but that is a
+    misspelling of one that does (``scorez`` for ``scores``, ``valeu`` for ``value``), is a
+    mistake in the claims file: a DataError naming the claim, the key and the name meant.
+    ``known`` defaults to the data dictionary. A name like no known one (a column the tables
+    do not have yet) stays a "not checkable" verdict, with the reason saying what is missing."""
+    import difflib
+
+    known = known if known is not None else known_columns()
+
+    def misspelt(cid, name, choices, key, what):
+        if name in choices or not isinstance(name, str):
+            return
+        near = difflib.get_close_matches(name, sorted(choices), n=1, cutoff=0.75)
+        if near:
+            raise DataError(file, cid, key, name, f"{what} (did you mean {near[0]!r}?)")
+
+    def table_cols(cid, table, join, path):
+        misspelt(cid, table, known, f"{path}.table", "one of the processed tables")
+        cols = set(known.get(table, ()))
+        if isinstance(join, dict):
+            jt = join.get("table")
+            misspelt(cid, jt, known, f"{path}.join.table", "one of the processed tables")
+            jcols = set(known.get(jt, ()))
+            for i, c in enumerate(join.get("columns") or []):
+                if jcols:
+                    misspelt(cid, c, jcols, f"{path}.join.columns[{i}]", f"a column of {jt}")
+            cols |= jcols
+        return table, cols
+
+    def need(cid, tc, name, key):
+        table, cols = tc
+        if cols:
+            misspelt(cid, name, cols, key, f"a column of {table}")
+
+    def selection(cid, sel, path):
+        tc = table_cols(cid, sel["table"], sel.get("join"), path)
+        if sel.get("column") is not None:
+            need(cid, tc, sel["column"], f"{path}.column")
+        for c in sel.get("where") or {}:
+            need(cid, tc, c, f"{path}.where.{c}")
+        ob = sel.get("order_by")
+        for c in ([ob] if isinstance(ob, str) else ob or []):
+            need(cid, tc, c, f"{path}.order_by")
+        if isinstance(sel.get("pick"), dict):
+            for c in sel["pick"]:
+                need(cid, tc, c, f"{path}.pick.{c}")
+        m = _AGG.match(str(sel.get("agg", "one")))
+        if m and m.group(3):
+            need(cid, tc, m.group(3), f"{path}.agg")
+
+    def check(cid, chk, path):
+        kind = chk.get("kind")
+        if kind == "all":
+            for i, sub in enumerate(chk["checks"]):
+                check(cid, sub, f"{path}.checks[{i}]")
+        elif kind == "group_top":
+            tc = table_cols(cid, chk["table"], chk.get("join"), path)
+            for key in ("group_by", "by"):
+                need(cid, tc, chk[key], f"{path}.{key}")
+            for part in ("filter", "where"):
+                for c in chk.get(part) or {}:
+                    need(cid, tc, c, f"{path}.{part}.{c}")
+        else:
+            for key in ("select", "divide_by", "left", "right"):
+                if isinstance(chk.get(key), dict):
+                    selection(cid, chk[key], f"{path}.{key}")
+
+    for c in claims:
+        check(c["id"], c["check"], "check")
 
 
 def validate_claims(claims, file="claims") -> None:

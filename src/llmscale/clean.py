@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
 
 from . import catchall, dictionary, identity, lineage, manifest, reconcile, schema, sizes
 from .errors import DataError
-from .io import write_table
+from .io import read_text, write_table
 from .sources import READERS
 from .settings import SETTING_COLUMNS, with_setting_columns
 from .tables import PRICES, AS_PUBLISHED, CONFLICTS, DICTIONARY, MODELS, SCORES, SIZE_FLAGS, SOURCE_MODELS, SOURCES, UNMATCHED
@@ -20,7 +21,7 @@ def load_curated(curated_dir, name: str, table_schema) -> pd.DataFrame:
     path = Path(curated_dir) / name
     if not path.exists():
         raise DataError(path, None, None, None, f"the curated table {name}")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    df = pd.read_csv(io.StringIO(read_text(path)), dtype=str, keep_default_na=False, na_values=[""])
     df = schema.validate(df, table_schema, path, row_col=None)
     return df
 

@@ -40,7 +40,7 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut, PredefinedSplit, RepeatedKFold
 
 from .errors import DataError
-from .io import atomic_write_text
+from .io import write_json
 
 MIN_MODELS = 8
 COVARIATES = ("log10_price", "active_ratio", "release_years")
@@ -243,9 +243,7 @@ def save_fits(fits: list[FittedSpec], path, level: float = 0.90, validation: dic
     twice = sorted({k for k in keys if keys.count(k) > 1})
     if twice:
         raise ValueError(f"{path}: the fit {twice[0]} is given twice")
-    text = json.dumps({"fits": records, "response": "log10(total params in billions)"}, indent=2, sort_keys=True,
-                      allow_nan=False)
-    return atomic_write_text(path, text + "\n")
+    return write_json(path, {"fits": records, "response": "log10(total params in billions)"})
 
 
 def load_fits(path) -> list[dict]:

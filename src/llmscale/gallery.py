@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import DataError
-from .io import atomic_write_text
+from .io import atomic_write_text, write_json
 from .tables import credit_line
 
 FOLDER = "figures"
@@ -85,7 +85,7 @@ def describe(processed_dir, name: str, *, title: str, caption: str, alt: str, so
     record = {"name": name, "title": title, "caption": caption, "alt": alt,
               "credit": credit_line(processed_dir, sources), "notebook": notebook, "finding": finding}
     path = Path(processed_dir) / FOLDER / f"{name}.json"
-    return atomic_write_text(path, json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    return write_json(path, record)
 
 
 def load(processed_dir) -> list[dict]:

@@ -42,7 +42,8 @@ def append(raw_dir, man: pd.DataFrame, rows: list[dict]) -> None:
 
 
 def verify(raw_dir, sources=None) -> pd.DataFrame:
-    """Check that every manifest file (of ``sources``, if given) exists with its sha256."""
+    """Check that every manifest file (of ``sources``, if given) exists with its sha256, and
+    that each source's folder holds no file the manifest does not list."""
     raw_dir = Path(raw_dir)
     df = load(raw_dir)
     if sources is not None:
@@ -51,6 +52,14 @@ def verify(raw_dir, sources=None) -> pd.DataFrame:
             if s not in known:
                 raise DataError(raw_dir / MANIFEST, None, "source", s, f"one of {sorted(known)}")
         df = df[df["source"].isin(sources)]
+    listed = set(df["file"])
+    for s in sorted(set(df["source"])):
+        for f in sorted((raw_dir / s).rglob("*")):
+            rel = f.relative_to(raw_dir).as_posix()
+            if f.is_file() and rel not in listed:
+                raise DataError(raw_dir / MANIFEST, None, "file", rel,
+                                f"every file under {s}/ listed here with its sha256 (list it, or remove it: "
+                                "an unlisted raw file is never read)")
     for i, r in df.iterrows():
         f = raw_dir / r["file"]
         if not f.exists():

@@ -1,4 +1,4 @@
-"""Which package modules each notebook needs, for Make (standard library only).
+"""Which files each notebook needs, for Make (standard library only).
 
 ``python3 src/llmscale/nbdeps.py notebooks/*.ipynb`` prints, for each notebook, a Make
 variable ``DEPS_<stem>`` listing the files of ``src/llmscale`` it imports, directly or
@@ -8,11 +8,16 @@ through other modules, so that changing a module reruns exactly the notebooks th
 notebook (each cell's type, source and tags: no outputs, counts, kernel or widget state) to
 ``OUT``, and leaves ``OUT`` untouched when that has not changed, so that running or saving
 a notebook reruns nothing. A new ``OUT`` takes the notebook's modification time.
+``python3 src/llmscale/nbdeps.py --listed data/raw/MANIFEST.csv <source>/<path> ...`` prints
+the files the manifest lists at or under those paths (as ``data/raw/...``), so that Make
+depends on every listed file and notices one that was deleted. Names with spaces are left
+out: Make cannot name them (01_ingest still checks them against the manifest).
 """
 
 from __future__ import annotations
 
 import ast
+import csv
 import json
 import sys
 from pathlib import Path
@@ -99,9 +104,24 @@ def notebook_imports(path: Path) -> set[str]:
     return _imports(ast.parse("\n".join(lines)))
 
 
+def listed(manifest: Path, paths: list[str]) -> list[str]:
+    """The manifest's files at or under ``paths`` (relative to the manifest's folder)."""
+    manifest = Path(manifest)
+    if not manifest.exists():
+        return []
+    with open(manifest, newline="", encoding="utf-8") as fh:
+        files = [r["file"] for r in csv.DictReader(fh) if r.get("file")]
+    prefixes = [p.rstrip("/") for p in paths]
+    keep = [f for f in files if any(f == p or f.startswith(p + "/") for p in prefixes) and " " not in f]
+    return sorted(str(manifest.parent / f) for f in keep)
+
+
 def main(argv) -> None:
     if argv[:1] == ["--source"]:
         write_source(Path(argv[1]), Path(argv[2]))
+        return
+    if argv[:1] == ["--listed"]:
+        print(" ".join(listed(Path(argv[1]), argv[2:])))
         return
     root = SRC.parent.parent
     for nb in argv:

@@ -14,7 +14,7 @@ import seaborn as sns  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from adjustText import adjust_text  # noqa: E402
 
-from .io import atomic_write_bytes  # noqa: E402
+from .io import atomic_write_bytes, round_figure  # noqa: E402
 
 PALETTE = "colorblind"
 WIDTH_PX, HEIGHT_PX, DPI = 1600, 900, 100
@@ -131,6 +131,7 @@ def save_figure(fig, stem, formats=("svg", "png")) -> list[Path]:
     with no text under the column minimum; in a notebook, show the PNG as it is written."""
     stem = Path(stem)
     enforce_min_text(fig)
+    round_figure(fig)  # fitted values that differ in their last bits draw the same bytes
     written, png = [], None
     for fmt in dict.fromkeys([*formats, "png"]):
         buf = io.BytesIO()

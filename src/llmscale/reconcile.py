@@ -18,6 +18,7 @@ import pandas as pd
 from . import identity, lineage
 from .errors import DataError
 from .settings import SETTING_COLUMNS, with_setting_columns
+from .units import iso_date, plain_number
 
 PRECEDENCE = [
     "curated",
@@ -103,13 +104,14 @@ def check_curated(facts: pd.DataFrame, file, makers: pd.DataFrame | None = None)
             raise DataError(file, row, "value", r["value"], f"a model_id (org/name, lowercase) for {r['field']}")
         if r["field"] in NUMERIC and has_value:
             try:
-                v = float(r["value"])
-            except ValueError:
-                raise DataError(file, row, "value", r["value"], f"a number for {r['field']}") from None
-            if not v > 0:
-                raise DataError(file, row, "value", r["value"], f"a positive {r['field']}")
-        if r["field"] == "release_date" and has_value and not pd.Series([r["value"]]).str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():
-            raise DataError(file, row, "value", r["value"], "a date as YYYY-MM-DD")
+                plain_number(r["value"], r["field"])
+            except ValueError as exc:
+                raise DataError(file, row, "value", r["value"], str(exc)) from None
+        if r["field"] == "release_date" and has_value:
+            try:
+                iso_date(r["value"])
+            except ValueError as exc:
+                raise DataError(file, row, "value", r["value"], str(exc)) from None
     dup = facts[facts.duplicated(["model_id", "field"], keep=False)]
     if len(dup):
         i = dup.index[1]

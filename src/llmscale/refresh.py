@@ -2,8 +2,10 @@
 
 For every file in ``data/raw/MANIFEST.csv`` with a ``refresh_url``, the live file is
 downloaded into ``data/raw/<source>@<date>/<same path>``, beside the snapshot in use, which
-is never overwritten. Everything is downloaded into a temporary folder first: if any file
-cannot be fetched (offline, say), the run stops with one message and writes nothing. The
+is never overwritten. Everything, Artificial Analysis included, is downloaded into a staging
+folder first, and moved into place with its manifest rows only when every part has arrived:
+if any file cannot be fetched (offline, a 404 upstream, a refused key), the run stops with
+one message saying which and writes nothing, so a retry starts from the same state. The
 new files are added to the manifest with their sha256, and a report compares each with
 the snapshot: rows added, removed and changed (CSV rows keyed by their first column, JSON
 and YAML records by their key or position).
@@ -42,18 +44,27 @@ from .errors import DataError
 
 
 class OfflineError(RuntimeError):
-    """The live sources could not be reached; nothing was written."""
+    """A live file could not be fetched; nothing was written."""
+
+
+class FetchError(OfflineError):
+    """The server was reached but answered with an error (a 404: the file moved upstream; a
+    401: a bad key); nothing was written."""
 
 
 def fetch(url: str, timeout: float = 30.0, headers: dict | None = None, refused: str | None = None) -> bytes:
-    """The body at ``url``. Unreachable, it raises :class:`OfflineError`; given ``refused`` (a
-    hint for the user), an HTTP error answer is reported as a refusal with that hint."""
+    """The body at ``url``. Unreachable, it raises :class:`OfflineError`; an HTTP error answer
+    raises :class:`FetchError` saying what the server answered (with ``refused``, a hint for
+    the user, for a refusal)."""
     try:
         with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=timeout) as r:  # noqa: S310
             return r.read()
+    except urllib.error.HTTPError as exc:
+        if refused is not None:
+            raise FetchError(f"{url} refused the request ({exc.code} {exc.reason}): {refused}; nothing was written") from None
+        raise FetchError(f"{url} answered {exc.code} {exc.reason}: the file has moved or is gone upstream "
+                         f"(correct its refresh_url in data/raw/MANIFEST.csv); nothing was written") from None
     except (urllib.error.URLError, OSError) as exc:
-        if refused is not None and isinstance(exc, urllib.error.HTTPError):
-            raise OfflineError(f"{url} refused the request ({exc.code} {exc.reason}): {refused}; nothing was written") from None
         reason = getattr(exc, "reason", exc)
         raise OfflineError(f"make refresh needs the network: could not fetch {url} ({reason}); nothing was written") from None
 
@@ -94,38 +105,90 @@ def compare(old: bytes, new: bytes, suffix: str) -> dict:
     }
 
 
-def refresh(raw_dir, date: str | None = None, sources=None, fetcher=fetch) -> pd.DataFrame:
-    raw_dir = Path(raw_dir)
-    date = date or dt.date.today().isoformat()
-    man = manifest.load(raw_dir)
+def _stage_sources(raw_dir: Path, man: pd.DataFrame, date: str, sources, fetcher, tmp: Path):
+    """Fetch every file with a refresh URL into ``tmp/<source>@<date>/``: (report, manifest rows, folders)."""
     todo = man[(man["refresh_url"] != "") & (~man["source"].str.contains("@"))]
     if sources:
         todo = todo[todo["source"].isin(sources)]
     if todo.empty:
         raise DataError(raw_dir / manifest.MANIFEST, None, "refresh_url", "", "at least one source with a refresh URL")
-    targets = {s: raw_dir / f"{s}@{date}" for s in todo["source"].unique()}
-    for folder in targets.values():
-        _must_be_new(folder)
-    with tempfile.TemporaryDirectory(dir=raw_dir) as tmp:
+    folders = [f"{s}@{date}" for s in todo["source"].unique()]
+    for f in folders:
+        _must_be_new(raw_dir / f)
+    report, new_rows = [], []
+    for r in todo.itertuples(index=False):
+        data = fetcher(r.refresh_url)
+        rel = Path(r.file).relative_to(r.source)
+        dst = tmp / f"{r.source}@{date}" / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        dst.write_bytes(data)
+        old = (raw_dir / r.file).read_bytes()
+        report.append({"source": r.source, "file": str(rel), **compare(old, data, dst.suffix.lower()), "identical": old == data})
+        row = r._asdict()
+        row.update(source=f"{r.source}@{date}", file=f"{r.source}@{date}/{rel}", commit="",
+                   sha256=manifest.sha256(dst), bytes=str(len(data)), retrieved=date)
+        new_rows.append(row)
+    return pd.DataFrame(report), new_rows, folders
+
+
+def _stage_aa(raw_dir: Path, date: str, key: str, url: str, fetcher, tmp: Path):
+    """Fetch AA's model data into ``tmp/artificial-analysis@<date>/``: (models, manifest rows, folders)."""
+    folder = f"{AA_SOURCE}@{date}"
+    _must_be_new(raw_dir / folder)
+    data = fetcher(url, key)
+    try:
+        obj = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise DataError(url, None, None, data[:60], "a JSON response") from None
+    models = obj.get("data") if isinstance(obj, dict) else None
+    if not isinstance(models, list) or not all(isinstance(m, dict) and m.get("id") for m in models):
+        raise DataError(url, None, "data", str(obj)[:60], "a 'data' list of models, each with an 'id'")
+    dst = tmp / folder / "models.json"
+    dst.parent.mkdir(parents=True)
+    dst.write_bytes(data)
+    row = {c: "" for c in manifest.COLUMNS}
+    row.update(source=folder, file=f"{folder}/models.json", repo=url, commit="", path="api/v2/data/llms/models",
+               sha256=manifest.sha256(dst), bytes=str(len(data)), licence=AA_LICENCE, credit=AA_CREDIT,
+               retrieved=date, refresh_url=url)
+    return len(models), [row], [folder]
+
+
+def _commit(raw_dir: Path, man: pd.DataFrame, tmp: Path, folders: list[str], rows: list[dict]) -> None:
+    """Move the staged folders into place, then add their rows to the manifest. Should a move
+    fail part-way, the folders already moved are named and removed again, so a retry starts
+    from the same state."""
+    moved = []
+    try:
+        for f in folders:
+            shutil.move(str(tmp / f), str(raw_dir / f))
+            moved.append(f)
+        manifest.append(raw_dir, man, rows)
+    except BaseException:
+        for f in moved:
+            shutil.rmtree(raw_dir / f, ignore_errors=True)
+        raise
+
+
+def refresh(raw_dir, date: str | None = None, sources=None, fetcher=fetch, aa_key: str | None = None,
+            aa_url: str | None = None, aa_fetcher=None) -> pd.DataFrame:
+    """Fetch every source with a refresh URL (and, given ``aa_key``, Artificial Analysis' model
+    data) into a staging folder; only when every part has arrived are the dated folders moved
+    into place and the manifest rows written, so a failure anywhere writes nothing and a retry
+    starts afresh. Returns the change report; ``attrs["aa_models"]`` is AA's model count (-1
+    without a key)."""
+    raw_dir = Path(raw_dir)
+    date = date or dt.date.today().isoformat()
+    man = manifest.load(raw_dir)
+    with tempfile.TemporaryDirectory(dir=raw_dir, prefix=".refresh-") as tmp:
         tmp = Path(tmp)
-        report, new_rows = [], []
-        for r in todo.itertuples(index=False):
-            data = fetcher(r.refresh_url)
-            rel = Path(r.file).relative_to(r.source)
-            dst = tmp / f"{r.source}@{date}" / rel
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            dst.write_bytes(data)
-            old = (raw_dir / r.file).read_bytes()
-            report.append({"source": r.source, "file": str(rel), **compare(old, data, dst.suffix.lower()),
-                           "identical": old == data})
-            row = r._asdict()
-            row.update(source=f"{r.source}@{date}", file=f"{r.source}@{date}/{rel}", commit="",
-                       sha256=manifest.sha256(dst), bytes=str(len(data)), retrieved=date)
-            new_rows.append(row)
-        for s in targets:  # everything fetched: now move into place
-            shutil.move(str(tmp / f"{s}@{date}"), str(targets[s]))
-    manifest.append(raw_dir, man, new_rows)
-    return pd.DataFrame(report)
+        report, rows, folders = _stage_sources(raw_dir, man, date, sources, fetcher, tmp)
+        n = -1
+        if aa_key:
+            n, aa_rows, aa_folders = _stage_aa(raw_dir, date, aa_key, aa_url or AA_URL, aa_fetcher or fetch_with_key, tmp)
+            rows, folders = rows + aa_rows, folders + aa_folders
+        _commit(raw_dir, man, tmp, folders, rows)
+    report.attrs["aa_models"] = n
+    return report
 
 
 def _must_be_new(folder: Path) -> None:
@@ -144,35 +207,18 @@ def fetch_with_key(url: str, key: str, timeout: float = 30.0) -> bytes:
 
 
 def refresh_aa(raw_dir, key: str | None, date: str | None = None, url: str = AA_URL, fetcher=fetch_with_key) -> int:
-    """Save AA's model data as a new dated raw snapshot; returns the number of models, or -1
-    (and writes nothing) when no key is set. A response without a ``data`` list of models
+    """Save AA's model data alone as a new dated raw snapshot; returns the number of models, or
+    -1 (and writes nothing) when no key is set. A response without a ``data`` list of models
     with ids is refused."""
     if not key:
         return -1
     raw_dir = Path(raw_dir)
     date = date or dt.date.today().isoformat()
-    folder = raw_dir / f"{AA_SOURCE}@{date}"
-    _must_be_new(folder)
-    data = fetcher(url, key)
-    try:
-        obj = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise DataError(url, None, None, data[:60], "a JSON response") from None
-    models = obj.get("data") if isinstance(obj, dict) else None
-    if not isinstance(models, list) or not all(isinstance(m, dict) and m.get("id") for m in models):
-        raise DataError(url, None, "data", str(obj)[:60], "a 'data' list of models, each with an 'id'")
     man = manifest.load(raw_dir)
-    with tempfile.TemporaryDirectory(dir=raw_dir) as tmp:
-        dst = Path(tmp) / "models.json"
-        dst.write_bytes(data)
-        row = {c: "" for c in manifest.COLUMNS}
-        row.update(source=f"{AA_SOURCE}@{date}", file=f"{AA_SOURCE}@{date}/models.json", repo=url, commit="",
-                   path="api/v2/data/llms/models", sha256=manifest.sha256(dst), bytes=str(len(data)),
-                   licence=AA_LICENCE, credit=AA_CREDIT, retrieved=date, refresh_url=url)
-        folder.mkdir()
-        shutil.move(str(dst), str(folder / "models.json"))
-    manifest.append(raw_dir, man, [row])
-    return len(models)
+    with tempfile.TemporaryDirectory(dir=raw_dir, prefix=".refresh-") as tmp:
+        n, rows, folders = _stage_aa(raw_dir, date, key, url, fetcher, Path(tmp))
+        _commit(raw_dir, man, Path(tmp), folders, rows)
+    return n
 
 
 def main(argv=None) -> int:
@@ -181,8 +227,9 @@ def main(argv=None) -> int:
     ap.add_argument("--date", default=None, help="folder date (default: today)")
     ap.add_argument("--source", action="append", help="only this source (repeatable)")
     a = ap.parse_args(argv)
+    key = os.environ.get("AA_API_KEY")
     try:
-        rep = refresh(a.raw, a.date, a.source)
+        rep = refresh(a.raw, a.date, a.source, aa_key=key)
     except (OfflineError, DataError) as exc:
         print(f"refresh: {exc}", file=sys.stderr)
         return 1
@@ -190,11 +237,7 @@ def main(argv=None) -> int:
     summary["files"] = rep.groupby("source").size()
     summary["files_identical"] = rep.groupby("source")["identical"].sum()
     print(summary.to_string())
-    try:
-        n = refresh_aa(a.raw, os.environ.get("AA_API_KEY"), a.date)
-    except (OfflineError, DataError) as exc:
-        print(f"refresh: {exc}", file=sys.stderr)
-        return 1
+    n = rep.attrs["aa_models"]
     print("Artificial Analysis: AA_API_KEY not set, skipped (optional)" if n < 0 else
           f"Artificial Analysis: {n} models saved (credit: {AA_CREDIT})")
     return 0

@@ -53,6 +53,19 @@ def validate(df, schema: pa.DataFrameSchema, file, row_col: str | None = "source
         raise DataError(where_file, where_row, column, value, expected) from None
 
 
+def _real_date(values):
+    """True for each value that is a real calendar date written YYYY-MM-DD."""
+    import pandas as pd
+
+    ok = values.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)
+    parsed = pd.to_datetime(values.where(ok), format="%Y-%m-%d", errors="coerce")
+    return ok & parsed.notna()
+
+
+def _date(nullable=True):
+    return pa.Column(str, pa.Check(_real_date, error="a real calendar date as YYYY-MM-DD"), nullable=nullable)
+
+
 def _score(nullable=False):
     return pa.Column(float, pa.Check.in_range(0, 100), nullable=nullable)
 
@@ -93,7 +106,7 @@ SOURCE_MODELS = pa.DataFrameSchema(
         "source_name": pa.Column(str),
         "model_id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9][a-z0-9._\-+/]*$")),
         "weights": pa.Column(str, pa.Check.isin(["open", "closed", "unknown"])),
-        "release_date": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$"), nullable=True),
+        "release_date": _date(),
         "total_params_b": _params(),
         "active_params_b": _params(),
         "architecture": pa.Column(str, pa.Check.isin(["dense", "moe"]), nullable=True),
@@ -213,7 +226,7 @@ MODELS = pa.DataFrameSchema(
         "weights_ref": _ref(),
         "architecture": pa.Column(str, pa.Check.isin(["dense", "moe"]), nullable=True),
         "architecture_ref": _ref(),
-        "release_date": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$"), nullable=True),
+        "release_date": _date(),
         "release_date_ref": _ref(),
         "total_params_b": _params(),
         "total_params_b_ref": _ref(),
@@ -281,8 +294,8 @@ PRICES = pa.DataFrameSchema(
         "usd_per_1m_input": pa.Column(float, pa.Check.ge(0), nullable=True),
         "usd_per_1m_output": pa.Column(float, pa.Check.ge(0), nullable=True),
         "usd_per_1m_blended": pa.Column(float, pa.Check.ge(0)),
-        "price_from": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$"), nullable=True),
-        "price_to": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$"), nullable=True),
+        "price_from": _date(),
+        "price_to": _date(),
         "current": pa.Column(bool),
         "note": pa.Column(str, nullable=True),
     },

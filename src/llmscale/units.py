@@ -87,7 +87,7 @@ def usd(value) -> float:
     return price
 
 
-_RE_SCORE = re.compile(rf"^{_NUM}\s*(%?)(?:\s*\(.*\))?$")
+_RE_SCORE = re.compile(rf"^([-+]?){_NUM}\s*(%?)(?:\s*\(.*\))?$")
 
 
 def parse_score(text, scale: str) -> float:
@@ -106,12 +106,54 @@ def parse_score(text, scale: str) -> float:
         return math.nan
     m = _RE_SCORE.match(s)
     if not m:
-        raise ValueError(f"unreadable score {text!r}")
-    value = float(m.group(1))
-    if m.group(2) == "%" or scale == "percent":
+        raise ValueError(f"unreadable score {text!r} (expected a number, a percentage like 77.0% or a {scale})")
+    value = float(m.group(1) + m.group(2))
+    if m.group(3) == "%" or scale == "percent":
         out = value
     else:
         out = value * 100.0
-    if not 0.0 <= out <= 100.0:
-        raise ValueError(f"score {text!r} is outside 0-100 after reading it as {scale}")
+    if out < 0:
+        raise ValueError(f"score {text!r} is below 0 (expected 0-100, read as {scale})")
+    if out > 100.0:
+        raise ValueError(f"score {text!r} is above 100 after reading it as {scale} (expected 0-100)")
     return round(out, 6)
+
+
+# What a curated number may be, per field: a plain positive decimal (no exponent, no inf or
+# nan) within a range no real model falls outside of.
+PLAUSIBLE = {
+    "total_params_b": (1e-3, 1e5), "active_params_b": (1e-3, 1e5), "non_embedding_params_b": (1e-4, 1e5),
+    "experts_total": (1, 10_000), "experts_active": (1, 1_000), "vocab_size": (100, 5_000_000),
+    "hidden_size": (16, 1_000_000), "num_layers": (1, 10_000),
+}
+INTEGER_FIELDS = {"experts_total", "experts_active", "vocab_size", "hidden_size", "num_layers"}
+_RE_DECIMAL = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+def plain_number(text, field: str) -> float:
+    """A curated value of ``field``: a plain decimal (``7.24``, ``4096``; no ``7e9``, ``inf``,
+    ``nan``, sign or thousands separator) within :data:`PLAUSIBLE`; integers for counts."""
+    s = str(text).strip()
+    lo, hi = PLAUSIBLE.get(field, (0, math.inf))
+    kind = "a whole number" if field in INTEGER_FIELDS else "a plain decimal number"
+    unit = " (billions)" if field.endswith("_b") else ""
+    if not _RE_DECIMAL.match(s) or (field in INTEGER_FIELDS and "." in s):
+        raise ValueError(f"{kind} for {field}{unit} between {lo:g} and {hi:g}, like 7.24 or 4096 (no exponent, sign, inf or nan)")
+    v = float(s)
+    if not lo <= v <= hi:
+        raise ValueError(f"{field}{unit} between {lo:g} and {hi:g} (a plausible size); {s} is outside it")
+    return v
+
+
+def iso_date(text) -> str:
+    """A real calendar date written YYYY-MM-DD (``2024-13-45`` and ``2023-02-29`` are refused)."""
+    import datetime as dt
+
+    s = str(text).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+        raise ValueError("a date as YYYY-MM-DD")
+    try:
+        dt.date.fromisoformat(s)
+    except ValueError:
+        raise ValueError("a real calendar date as YYYY-MM-DD (month 01-12, a day that month has)") from None
+    return s

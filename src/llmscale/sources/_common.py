@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import io
 import math
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import DataError
+from ..io import read_text
 from ..units import params_b, parse_score
 
 MODEL_COLUMNS = [
@@ -21,6 +23,24 @@ SCORE_COLUMNS = [
 ]
 
 
+def check_complete(path, text: str) -> None:
+    """Refuse a CSV cut short: one that ends inside a quoted field, or whose last line has no
+    newline and fewer fields than the header (a download or copy that stopped early)."""
+    if not text or text.endswith(("\n", "\r")):
+        return
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
+        line = text.count("\n") + 1
+        raise DataError(path, None, None, text.rsplit("\n", 1)[-1][-40:],
+                        f"a complete file; it ends inside a quoted field ({exc}): cut short?", line=line) from None
+    if len(rows) > 1 and len(rows[-1]) < len(rows[0]) and any(c.strip() for c in rows[-1]):
+        line = text.count("\n") + 1
+        raise DataError(path, None, None, text.rsplit("\n", 1)[-1][-40:],
+                        f"a complete last line; it has no newline and {len(rows[-1])} of the header's "
+                        f"{len(rows[0])} fields: the file looks cut short", line=line)
+
+
 def read_csv_strings(path: Path, expected_columns: list[str]) -> pd.DataFrame:
     """Every cell as a string; ``source_row`` is the row as a spreadsheet shows it (header = 1).
 
@@ -29,7 +49,9 @@ def read_csv_strings(path: Path, expected_columns: list[str]) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise DataError(path, None, None, None, "the raw file to exist (see data/raw/MANIFEST.csv)")
-    with open(path, newline="", encoding="utf-8-sig") as fh:
+    text = read_text(path)
+    check_complete(path, text)
+    with io.StringIO(text, newline="") as fh:
         reader = csv.reader(fh)
         try:
             header = next(reader)

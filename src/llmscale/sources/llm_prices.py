@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
+from ..io import read_json
 from ..units import usd
 from ._common import blank, cell, json_text, models_frame, records, scores_frame
 
@@ -54,10 +55,7 @@ def ingest(raw_dir) -> pd.DataFrame:
     rows = []
     for path in files:
         rel = path.relative_to(Path(raw_dir) / KEY).as_posix()
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise DataError(path, f"line {exc.lineno}", None, exc.doc[exc.pos:exc.pos + 30], "valid JSON") from None
+        data = read_json(path)
         vendor = data.get("vendor") if isinstance(data, dict) else None
         if vendor not in ORGS:
             raise DataError(path, None, "vendor", vendor, f"one of the known vendors {sorted(ORGS)}")

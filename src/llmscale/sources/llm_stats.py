@@ -48,6 +48,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
+from ..io import read_json
 from ._common import blank, json_text, models_frame, params_cell, records, score_cell, scores_frame
 from .epoch_benchmarking_hub import release_date, variant_from_words
 
@@ -78,10 +79,7 @@ _DIAMOND = re.compile(r"diamond", re.I)
 
 
 def _load(path: Path, kind: type):
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise DataError(path, f"line {exc.lineno}", None, exc.doc[exc.pos:exc.pos + 30], "valid JSON") from None
+    data = read_json(path)
     if not isinstance(data, kind):
         raise DataError(path, None, None, type(data).__name__, f"a JSON {kind.__name__}")
     return data

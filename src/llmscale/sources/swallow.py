@@ -40,6 +40,7 @@ import pandas as pd
 import yaml
 
 from ..errors import DataError
+from ..io import read_yaml
 from ._common import blank, json_text, models_frame, params_cell, records, score_cell, scores_frame
 from .epoch_benchmarking_hub import release_date
 
@@ -69,11 +70,7 @@ _COT = re.compile(r"\bcot\b|chain-of-thought", re.I)
 def _yaml(path: Path):
     if not path.exists():
         raise DataError(path, None, None, None, "the raw file to exist (see data/raw/MANIFEST.csv)")
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(path, f"line {mark.line + 1}" if mark else None, None, str(exc).splitlines()[0], "valid YAML") from None
+    return read_yaml(path)
 
 
 def _repo(model_id: str, url: str) -> str:
