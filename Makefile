@@ -12,7 +12,7 @@ SHELL := /bin/bash
 # line as it starts and one as it ends, each written whole.
 JOBS ?= 2
 TEST_JOBS ?= 2
-ifeq ($(filter -j%,$(MAKEFLAGS)),)
+ifeq ($(filter -j%,$(MAKEFLAGS))$(filter-out 0,$(MAKELEVEL)),)
 MAKEFLAGS += -j$(JOBS)
 endif
 
