@@ -52,7 +52,7 @@ def test_fits_nudged_in_their_last_bits_save_the_same_json(tmp_path, monkeypatch
     first = fit.save_fits([fitted], tmp_path / "fits.json").read_bytes()
     plain = fit.to_json
     for steps in (1, -1, 2):
-        monkeypatch.setattr(fit, "to_json", lambda f, level=0.9, s=steps: nudged_floats(plain(f, level), s))
+        monkeypatch.setattr(fit, "to_json", lambda f, level=0.9, validation=None, s=steps: nudged_floats(plain(f, level, validation), s))
         assert fit.save_fits([fitted], tmp_path / "fits.json").read_bytes() == first
     rec = json.loads(first)["fits"][0]
     assert rec["params"][0] == io.round_sig(float(fitted.result.params.iloc[0]), io.JSON_DIGITS)

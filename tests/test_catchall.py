@@ -9,11 +9,13 @@ from llmscale.settings import headline_setting, plain_setting
 
 PROCESSED = Path(__file__).parents[1] / "data" / "processed"
 COLS = list(schema.SCORES.columns)
+GIVEN = ["model_id", "benchmark", "value", "shots", "cot", "variant", "reporter", "harness", "source", "source_row", "note"]
 
 
 def rows(*rs):
-    """Score rows as the processed table has them (these are real rows of data/processed/scores.csv)."""
-    return schema.validate(pd.DataFrame([dict(zip(COLS, r)) for r in rs], columns=COLS), schema.SCORES, "scores.csv")
+    """Score rows as the processed table has them (these are real rows of data/processed/scores.csv);
+    the columns a row does not give (reasoning, index_version) are blank."""
+    return schema.validate(pd.DataFrame([dict(zip(GIVEN, r)) for r in rs], columns=COLS), schema.SCORES, "scores.csv")
 
 
 REAL = rows(

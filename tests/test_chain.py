@@ -149,7 +149,7 @@ def test_each_executed_notebook_shows_the_figures_it_saves(built):
     saved = {}
     for rec in gallery.load(built["processed"]):
         saved[rec["notebook"]] = saved.get(rec["notebook"], 0) + 1
-    assert saved.get("03_size_vs_mmlu", 0) >= 4
+    assert saved.get("03_size_vs_mmlu", 0) >= 2  # the fixture has data for two of its charts
     for nb in sorted(built["build"].glob("[0-9][0-9]_*.ipynb")):
         cells = json.loads(nb.read_text())["cells"]
         images = [o for c in cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
@@ -230,12 +230,12 @@ from llmscale import chain  # noqa: E402
 
 def test_parameters_are_read_from_the_tagged_cell():
     p = chain.notebook_parameters(NOTEBOOKS / "04_over_time.ipynb")
-    assert p["min_steps"] == ("int", 4) and p["processed_dir"] == ("str", "../data/processed")
+    assert p["min_steps"] == ("int", 5) and p["processed_dir"] == ("str", "../data/processed")
     assert p["thresholds"][0] == "dict"
 
 
 @pytest.mark.parametrize("name, value, message", [
-    ("min_steps", "four", r"parameter 'min_steps' = 'four' is a str; expected a int \(its default is 4\)"),
+    ("min_steps", "four", r"parameter 'min_steps' = 'four' is a str; expected a int \(its default is 5\)"),
     ("min_step", "5", r"unknown parameter 'min_step'; did you mean 'min_steps'\?"),
     ("n_boot", "2.5", r"parameter 'n_boot' = 2.5 is a float; expected a int"),
     ("thresholds", "60", r"parameter 'thresholds' = 60 is a int; expected a dict"),

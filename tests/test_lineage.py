@@ -104,8 +104,10 @@ def test_r1_inherits_v3_base_architecture_but_keeps_its_own_facts(curated):
     assert r1["experts_total"] == base["experts_total"] and r1["experts_total_ref"] == "inherited from deepseek-ai/deepseek-v3-base"
     assert r1["hidden_size_ref"] == "inherited from deepseek-ai/deepseek-v3-base"
     zero = m.loc["deepseek-ai/deepseek-r1-zero"]
-    assert zero["total_params_b"] == 684.0 and zero["total_params_b_ref"].startswith("llm-stats:")  # a source's value of its own
-    assert zero["active_params_b"] == base["active_params_b"] and zero["active_params_b_ref"].startswith("inherited from ")
+    # its own values win over the base's: the maker's cited total (671) over LLM-Stats' 684, never an inherited one
+    assert zero["total_params_b"] == 671.0 and zero["total_params_b_ref"].startswith("curated: https://github.com/deepseek-ai/DeepSeek-R1")
+    assert zero["active_params_b"] == 37.0 and zero["active_params_b_ref"].startswith("curated: ")
+    assert zero["experts_total"] == base["experts_total"] and zero["experts_total_ref"] == "inherited from deepseek-ai/deepseek-v3-base"
     assert schema.validate(models, schema.MODELS, "models.csv", row_col=None) is not None
 
 

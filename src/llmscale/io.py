@@ -2,7 +2,9 @@
 
 Every float the chain writes is rounded to a stated precision first, so that differences
 below it (another CPU, another BLAS summing in another order) cannot change a byte:
-CSV cells :data:`CSV_DIGITS` significant digits (:data:`FLOAT_FORMAT`), JSON numbers
+CSV cells :data:`CSV_DIGITS` significant digits (:data:`FLOAT_FORMAT`; a cell below
+:data:`CSV_ZERO` in magnitude, such as a spread that is 0 on one machine and 1e-17 on another,
+is written as 0), JSON numbers
 :data:`JSON_DIGITS` significant digits (:func:`write_json`), and the coordinates a figure is
 drawn from :data:`FIGURE_DIGITS` significant digits (:func:`round_figure`).
 """
@@ -23,6 +25,7 @@ import pandas as pd
 
 CSV_DIGITS = 6
 FLOAT_FORMAT = f"%.{CSV_DIGITS}g"
+CSV_ZERO = 1e-12
 JSON_DIGITS = 8
 FIGURE_DIGITS = 6
 _UMASK = os.umask(0)
@@ -127,7 +130,8 @@ def format_floats(values: pd.Series) -> pd.Series:
 
     Each distinct value is formatted once (a long table repeats few distinct numbers); values
     are told apart by their bits, so that ``-0.0`` keeps its sign."""
-    x = values.to_numpy(dtype=float, na_value=np.nan)
+    x = values.to_numpy(dtype=float, na_value=np.nan).copy()
+    x[(np.abs(x) < CSV_ZERO) & (x != 0)] = 0.0  # -0.0 keeps its sign
     codes, uniques = pd.factorize(x.view(np.int64))
     text = np.array([FLOAT_FORMAT % v for v in uniques.view(np.float64)], dtype=object)[codes]
     text[np.isnan(x)] = ""

@@ -81,10 +81,16 @@ def lineages(model_ids, facts: pd.DataFrame, claims: pd.DataFrame | None = None)
     resolved to ids (a claim naming the model itself is ignored)."""
     ids = pd.Index(sorted(set(model_ids)), name="model_id")
     parent: dict[str, tuple[str, str]] = dict(_name_parents(ids))
+    other: list[tuple[str, str, str]] = []  # links not followed (a source's parent beat the name's, or another source's)
     if claims is not None and len(claims):
         c = claims[claims["model_id"] != claims["base_model_id"]].sort_values(["model_id", "ref"], kind="mergesort")
         for m, b, ref in zip(c["model_id"], c["base_model_id"], c["ref"]):
-            parent[m] = (b, ref) if m not in parent or parent[m][1].startswith("name:") else parent[m]
+            if m not in parent or parent[m][1].startswith("name:"):
+                if m in parent:
+                    other.append((m, *parent[m]))
+                parent[m] = (b, ref)
+            else:
+                other.append((m, b, ref))
     f = facts[(facts["field"] == CURATED_FIELD) & (facts["status"] == "sourced")]
     for m, b, url in zip(f["model_id"], f["value"], f["citation_url"]):
         parent[m] = (b, f"curated: {url}")
@@ -98,7 +104,41 @@ def lineages(model_ids, facts: pd.DataFrame, claims: pd.DataFrame | None = None)
             node = nxt
         lineage.append(stem(node))
         refs.append("; ".join(steps) if steps else ROOT_REF)
-    return pd.DataFrame({"lineage": lineage, "lineage_ref": refs}, index=ids)
+    out = pd.DataFrame({"lineage": lineage, "lineage_ref": refs}, index=ids)
+    return _join(out, [(m, b, how) for m, b, how in other if m in out.index and b in out.index])
+
+
+def _join(out: pd.DataFrame, links: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """Lineages that a link not followed connects are one lineage (Qwen2.5-Coder-7B-Instruct is
+    both a post-trained Qwen2.5-Coder-7B and, by its source, a fine-tune of Qwen2.5-7B-Instruct):
+    the joined lineage takes the id of its largest part (ties: the first id)."""
+    if not links:
+        return out
+    up: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while up.get(x, x) != x:
+            x = up[x]
+        return x
+
+    notes: dict[str, list[str]] = {}
+    for m, b, how in links:
+        a, c = find(out.at[m, "lineage"]), find(out.at[b, "lineage"])
+        if a != c:
+            up[max(a, c)] = min(a, c)
+            notes.setdefault(m, []).append(f"joined with the lineage of {b} ({how})")
+    if not up:
+        return out
+    root = out["lineage"].map(find)
+    size = out.groupby("lineage").size()
+    parts = pd.DataFrame({"root": root, "lineage": out["lineage"]}).drop_duplicates()
+    parts["n"] = parts["lineage"].map(size)
+    name = parts.sort_values(["root", "n", "lineage"], ascending=[True, False, True], kind="mergesort").drop_duplicates("root")
+    out = out.copy()
+    out["lineage"] = root.map(name.set_index("root")["lineage"])
+    for m, extra in notes.items():
+        out.at[m, "lineage_ref"] = "; ".join([out.at[m, "lineage_ref"], *extra])
+    return out
 
 
 def families(models: pd.DataFrame) -> pd.Series:
