@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import audit
+from .display import display_name
 from .io import read_table
 from .settings import benchmark_label as bench_name
 
@@ -74,7 +75,9 @@ def numbers(processed_dir) -> dict[str, str]:
     for ds, g in ours.groupby("dataset", sort=True):
         top = g[g["on_frontier"].astype(str).str.lower() == "true"].sort_values("score").groupby("size_class").tail(1)
         for r in top.sort_values("total_params_b").itertuples(index=False):
-            rows.append({"chart": ds, "size class": r.size_class, "best model": r.label,
+            bench, _, setting = ds.partition(" · ")
+            rows.append({"chart": f"{bench_name(bench)} · {setting}", "size class": r.size_class,
+                         "best model": display_name(r.label),
                          "total (B)": _fmt(r.total_params_b, 1), "score": _fmt(r.score)})
     out["frontier_table"] = _md_table(pd.DataFrame(rows))
 
@@ -330,7 +333,7 @@ def _date_summary(met: pd.DataFrame) -> str:
     ts = met[met["scheme"] == "time_split"]
     alone = ts[ts["covariates"] == "score alone"].set_index(["benchmark", "setting"])
     dated = ts[ts["covariates"] == "release_years"].set_index(["benchmark", "setting"])
-    both = alone[["r2", "bias_log10"]].join(dated[["r2", "bias_log10"]], rsuffix="_dated", how="inner").dropna()
+    both = alone[["r2", "bias_log10"]].join(dated[["r2", "bias_log10"]].add_suffix("_dated"), how="inner").dropna()
     if both.empty:
         return "No setting has enough models on both sides of the time split to test a release-date term."
     better = int((both["r2_dated"] > both["r2"]).sum())
@@ -346,7 +349,7 @@ def _pooled_summary(met: pd.DataFrame) -> str:
     if p.empty or "setting" not in met:
         return "No benchmark had two settings sharing enough models to pool them."
     own = met[(met["scheme"] == "grouped_kfold") & (met["covariates"] == "score alone")].set_index(["benchmark", "setting"])
-    pr = p.set_index(["benchmark", "setting"])[["r2"]].join(own[["r2"]], rsuffix="_own", how="inner")
+    pr = p.set_index(["benchmark", "setting"])[["r2"]].join(own[["r2"]].rename(columns={"r2": "r2_own"}), how="inner")
     better = int((pr["r2"] > pr["r2_own"]).sum())
     benches = ", ".join(sorted(p["benchmark"].unique()))
     return (f"Pooling the settings of a benchmark into one fit, each setting's scores shifted by an offset estimated "
