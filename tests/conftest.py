@@ -10,6 +10,24 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_RAW = ROOT / "tests" / "fixtures" / "raw"
 NOTEBOOKS = ROOT / "notebooks"
+CELL_TIMEOUT_S = 600  # a kernel that stops answering fails its test instead of hanging the suite
+
+
+def execute(notebook, output, parameters, **kwargs):
+    """Run a notebook with papermill as the chain does: kernel python3 on IPC sockets in a
+    folder of its own (kernels started side by side by parallel test workers never race for
+    TCP ports), working folder notebooks/, and a time limit per cell."""
+    import tempfile
+
+    import papermill as pm
+
+    from llmscale.chain import _ipc_kernel_manager
+
+    with tempfile.TemporaryDirectory(prefix="llmscale-kernel-") as sockets:
+        return pm.execute_notebook(
+            str(notebook), str(output), parameters=parameters, kernel_name="python3", cwd=str(NOTEBOOKS),
+            progress_bar=False, execution_timeout=CELL_TIMEOUT_S, kernel_manager_class=_ipc_kernel_manager(sockets),
+            **kwargs)
 SOURCES = ["cjtrowbridge", "epoch-open-model-trends"]
 
 
@@ -38,10 +56,7 @@ def run_chain(raw_dir: Path, out: Path, upto: str = "09") -> dict[str, Path]:
                        "findings": str(out / "FINDINGS.md")},
     }
     for name, p in params.items():
-        pm.execute_notebook(
-            str(NOTEBOOKS / f"{name}.ipynb"), str(dirs["build"] / f"{name}.ipynb"), parameters=p,
-            kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False,
-        )
+        execute(NOTEBOOKS / f"{name}.ipynb", dirs["build"] / f"{name}.ipynb", p)
         if name.startswith(upto):
             break
     return dirs

@@ -7,7 +7,7 @@ import papermill as pm
 import pytest
 from PIL import Image
 
-from conftest import FIXTURE_RAW, NOTEBOOKS, run_chain
+from conftest import FIXTURE_RAW, NOTEBOOKS, execute, run_chain
 
 
 @pytest.fixture(scope="module")
@@ -78,11 +78,8 @@ def test_credit_line_names_the_sources(built):
 def test_a_failing_cell_fails_the_run_and_writes_nothing(tmp_path):
     out = tmp_path / "interim"
     with pytest.raises(pm.PapermillExecutionError) as exc:
-        pm.execute_notebook(
-            str(NOTEBOOKS / "01_ingest.ipynb"), str(tmp_path / "01.ipynb"),
-            parameters={"raw_dir": str(FIXTURE_RAW), "interim_dir": str(out), "sources": ["nope"]},
-            kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False,
-        )
+        execute(NOTEBOOKS / "01_ingest.ipynb", tmp_path / "01.ipynb",
+                {"raw_dir": str(FIXTURE_RAW), "interim_dir": str(out), "sources": ["nope"]})
     assert "DataError" in exc.value.ename and "nope" in exc.value.evalue
     assert not out.exists() or not list(out.iterdir())
 
@@ -199,8 +196,7 @@ def test_the_explorer_notebook_runs_on_a_small_build_and_shows_widgets_and_a_cha
     import json
 
     out = built["build"] / "explorer.ipynb"
-    pm.execute_notebook(str(NOTEBOOKS / "explorer.ipynb"), str(out), parameters={"processed_dir": str(built["processed"])},
-                        kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False)
+    execute(NOTEBOOKS / "explorer.ipynb", out, {"processed_dir": str(built["processed"])})
     outputs = [o for c in json.loads(out.read_text())["cells"] for o in c.get("outputs", [])]
     kinds = {k for o in outputs for k in o.get("data", {})}
     assert "application/vnd.jupyter.widget-view+json" in kinds
