@@ -135,6 +135,13 @@ def _from_root(text: str, cwd: Path, root: Path) -> str:
     return re.sub(r"(?<![\w/.])(?:\.\./)+[^\s,;:'\"()]+", fix, text)
 
 
+def _line(text: str) -> None:
+    """One progress line in one write (text and newline together), so that notebooks run side
+    by side never print into each other's lines, whatever the stream's buffering."""
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
 def _ipc_kernel_manager(folder: str):
     """A kernel manager whose kernel talks over IPC sockets in ``folder`` (one folder per run:
     kernels run side by side must not share socket names): no TCP ports, and no warning about
@@ -191,7 +198,7 @@ def run(notebook, build_dir="build", parameters=None, cwd=None, log_output=False
     values = {k: d for k, (_, d) in notebook_parameters(nb).items()} | given
     start = time.time()
     t0 = time.perf_counter()
-    print(f"▶ {nb.stem} ...", flush=True)
+    _line(f"▶ {nb.stem} ...")
     import papermill as pm  # imported here: it is slow, and `summary` does not need it
 
     sockets = tempfile.mkdtemp(prefix="llmscale-kernel-")
@@ -217,10 +224,10 @@ def run(notebook, build_dir="build", parameters=None, cwd=None, log_output=False
         shutil.rmtree(sockets, ignore_errors=True)
     if "processed_dir" in values and "figures_dir" in values:
         for stem in remove_stale_figures(cwd / values["processed_dir"], cwd / values["figures_dir"], nb.stem, start):
-            print(f"  removed {stem} (svg, png, description): {nb.stem} no longer draws it", flush=True)
+            _line(f"  removed {stem} (svg, png, description): {nb.stem} no longer draws it")
     running.replace(done)
     elapsed = time.perf_counter() - t0
-    print(f"✓ {nb.stem} {elapsed:.1f} s", flush=True)
+    _line(f"✓ {nb.stem} {elapsed:.1f} s")
     return elapsed
 
 
