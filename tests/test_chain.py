@@ -196,7 +196,7 @@ def test_the_explorer_notebook_runs_on_a_small_build_and_shows_widgets_and_a_cha
     import json
 
     out = built["build"] / "explorer.ipynb"
-    execute(NOTEBOOKS / "explorer.ipynb", out, {"processed_dir": str(built["processed"])})
+    execute(NOTEBOOKS / "explorer.ipynb", out, {"processed_dir": str(built["processed"]), "live": False})
     outputs = [o for c in json.loads(out.read_text())["cells"] for o in c.get("outputs", [])]
     kinds = {k for o in outputs for k in o.get("data", {})}
     assert "application/vnd.jupyter.widget-view+json" in kinds
