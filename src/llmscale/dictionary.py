@@ -136,6 +136,18 @@ EXTRA = {
 # fixes their columns), so they are described here and a test checks every committed header.
 SPEC = ("spec", "", "the fit: benchmark | setting [+ covariates]; one OLS of log10 total params per spec")
 SETTING = ("setting", "", "the scores' setting: variant, shots, CoT, reasoning mode, index version (scores of different settings are never pooled)")
+# Columns shared by the two tables of closed-model estimates (predict_closed.csv, post_closed.csv).
+CLOSED_ESTIMATE = [
+        ("model_id", "", "closed model (no disclosed size)"), ("name", "", "its name"),
+        ("score", "points 0-100", "its score in the spec's setting"), ("estimate_b", "billions", "predicted total parameters"),
+        ("low_b", "billions", "90 % prediction interval, lower end"), ("high_b", "billions", "90 % prediction interval, upper end"),
+        ("extrapolated", "", "the score lies outside the range the fit was trained on"),
+]
+ELIGIBILITY = [
+        ("eligible", "", "the spec may predict a closed model: 20+ lineages, grouped-CV R² 0.3+, no target-derived covariate"),
+        ("why_not", "", "why it may not; blank when eligible"),
+]
+
 ANALYSIS = {
     "as_published_cjtrowbridge.csv": [
         ("source_row", "", "row of the cjtrowbridge sheet (header = 1)"), ("source_name", "", "name as the sheet spells it"),
@@ -162,16 +174,12 @@ ANALYSIS = {
         ("r2_repeat_se", "", "K-folds: Monte Carlo standard error of the R² over the repeats (spread / sqrt(repeats))")],
     "predict_closed.csv": [
         SPEC, ("benchmark", "", "benchmark id"), SETTING, ("covariates", "", "the spec's covariates"),
-        ("model_id", "", "closed model (no disclosed size)"), ("name", "", "its name"),
-        ("score", "points 0-100", "its score in the spec's setting"), ("estimate_b", "billions", "predicted total parameters"),
-        ("low_b", "billions", "90 % prediction interval, lower end"), ("high_b", "billions", "90 % prediction interval, upper end"),
-        ("extrapolated", "", "the score lies outside the range the fit was trained on"),
+        *CLOSED_ESTIMATE,
         ("n_train", "models", "open models the fit was trained on"),
         ("n_lineages", "lineages", "lineages among them"),
         ("r2_grouped_kfold", "", "the spec's lineage-grouped cross-validated R²"),
         ("coverage_over_100b", "share 0-1", "the spec's grouped-CV interval coverage on held-out models of 100B or more"),
-        ("eligible", "", "the spec may predict a closed model: 20+ lineages, grouped-CV R² 0.3+, no target-derived covariate"),
-        ("why_not", "", "why it may not; blank when eligible"),
+        *ELIGIBILITY,
         ("rumoured_total_params_b", "billions", "a rumoured size, shown for comparison, never used to fit"),
         ("source", "", "source of the score"), ("source_row", "", "record of the score in its source")],
     "predict_external.csv": [
@@ -262,15 +270,11 @@ ANALYSIS = {
         ("published_active_equals_alone", "", "the post's published '+active' row repeats its 'alone' row digit for digit")],
     "post_closed.csv": [
         ("benchmark", "", "benchmark id"), SETTING, ("covariates", "", "the spec's covariates"),
-        ("model_id", "", "closed model (no disclosed size)"), ("name", "", "its name"),
-        ("score", "points 0-100", "its score in the spec's setting"), ("estimate_b", "billions", "predicted total parameters"),
-        ("low_b", "billions", "90 % prediction interval, lower end"), ("high_b", "billions", "90 % prediction interval, upper end"),
-        ("extrapolated", "", "the score lies outside the range the fit was trained on"),
+        *CLOSED_ESTIMATE,
         ("n_train", "rows", "training rows of the fit"),
         ("n_lineages", "lineages", "lineages among the fit's open models"),
         ("r2_grouped_kfold", "", "the spec's lineage-grouped cross-validated R²"),
-        ("eligible", "", "the spec may predict a closed model: 20+ lineages, grouped-CV R² 0.3+, no target-derived covariate"),
-        ("why_not", "", "why it may not; blank when eligible"),
+        *ELIGIBILITY,
         ("post_estimate_b", "billions", "the post's own estimate from the same benchmark (its fit pooled reasoning modes)"),
         ("post_spec", "", "the post's spec of that estimate"),
         ("source", "", "source of the score"), ("source_row", "", "record of the score in its source")],
