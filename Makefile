@@ -105,11 +105,14 @@ RAW_READ := artificial-analysis/data/2026-04-09/llms.json artificial-analysis/da
 	open-llm-leaderboard/data/open_llm_official.csv \
 	reported-scores/data/metadata.csv reported-scores/data/open_metadata.csv \
 	swallow/_data/model.yml swallow/_data/task_post.yml swallow/_data/task_pre.yml
+# The dated folders `make refresh` writes that a reader also reads (its REFRESHED pattern).
+RAW_DATED := artificial-analysis@*/models.json
 SOURCES_READ := $(sort $(foreach f,$(RAW_READ),$(firstword $(subst /, ,$(f)))))
 # The files on disk under those paths (a new, unlisted file reruns 01_ingest, which refuses it)
 # and the files the manifest lists under them (a deleted one stops make with its name).
 RAW_01 := $(RAW)/MANIFEST.csv $(sort $(shell find $(addprefix $(RAW)/,$(RAW_READ)) -type f ! -name '* *' 2>/dev/null) \
-	$(shell $(PYTHON) src/llmscale/nbdeps.py --listed $(RAW)/MANIFEST.csv $(RAW_READ)))  # make cannot name files with spaces
+	$(wildcard $(addprefix $(RAW)/,$(RAW_DATED))) \
+	$(shell $(PYTHON) src/llmscale/nbdeps.py --listed $(RAW)/MANIFEST.csv $(RAW_READ) '$(RAW_DATED)'))  # make cannot name files with spaces
 OUT_01 := $(foreach s,$(SOURCES_READ),$(INTERIM)/$(s).csv) build/01_ingest.ipynb
 
 RAW_02 := $(RAW)/MANIFEST.csv $(addprefix $(RAW)/curated/,corrections.csv aliases.csv models.csv makers.csv)

@@ -38,3 +38,5 @@ def test_the_makefile_lists_every_reader():
     assert sorted(listed) == sorted(f"{key}/{f}" for key, reader in READERS.items() for f in reader.FILES)
     for path in listed:
         assert (RAW / path).exists(), path
+    dated = re.search(r"^RAW_DATED := (.*)$", text, re.M).group(1).split()
+    assert sorted(dated) == sorted(r.REFRESHED for r in READERS.values() if hasattr(r, "REFRESHED"))

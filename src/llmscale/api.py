@@ -109,9 +109,10 @@ def _manifest_rows(ref: str, manifest=MANIFEST) -> tuple[pd.DataFrame, int | Non
 
     source, _, rest = ref.partition(":")
     m = read_table(manifest, dtype=str)
-    m = m[m["source"] == source]
-    file, _, row = rest.rpartition(":")
     reader = READERS.get(source)
+    dated = hasattr(reader, "REFRESHED") & m["source"].str.startswith(source + "@")  # refreshed folders it reads
+    m = m[(m["source"] == source) | dated]
+    file, _, row = rest.rpartition(":")
     if not file and reader is not None and len(reader.FILES) == 1:
         file = reader.FILES[0]
     if file:

@@ -15,7 +15,11 @@ def ingest_all(raw_dir, interim_dir, sources) -> pd.DataFrame:
     """Verify the raw files of ``sources`` (all readers if empty) against the manifest and
     write each source's rows as a table of strings."""
     sources = list(sources) or list(READERS)
-    manifest.verify(raw_dir, sources)
+    # a reader that also reads dated folders written by `make refresh` (``<source>@<date>``)
+    # has each checked against the manifest too
+    dated = [folder for key in sources if key in READERS and hasattr(READERS[key], "refreshed")
+             for folder in (rel.split("/")[0] for _, rel in READERS[key].refreshed(raw_dir))]
+    manifest.verify(raw_dir, sources + dated)
     counts = []
     for key in sources:
         if key not in READERS:

@@ -49,6 +49,10 @@ def verify(raw_dir, sources=None) -> pd.DataFrame:
     if sources is not None:
         known = set(df["source"])
         for s in sources:
+            if s not in known and "@" in s:
+                raise DataError(raw_dir / MANIFEST, None, "source", s,
+                                f"a manifest row for each file under {s}/ (make refresh writes both; an unlisted "
+                                "raw file is never read: list it, or remove the folder)")
             if s not in known:
                 raise DataError(raw_dir / MANIFEST, None, "source", s, f"one of {sorted(known)}")
         df = df[df["source"].isin(sources)]

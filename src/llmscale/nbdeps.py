@@ -9,7 +9,8 @@ notebook (each cell's type, source and tags: no outputs, counts, kernel or widge
 ``OUT``, and leaves ``OUT`` untouched when that has not changed, so that running or saving
 a notebook reruns nothing. A new ``OUT`` takes the notebook's modification time.
 ``python3 src/llmscale/nbdeps.py --listed data/raw/MANIFEST.csv <source>/<path> ...`` prints
-the files the manifest lists at or under those paths (as ``data/raw/...``), so that Make
+the files the manifest lists at or under those paths (a path with ``*`` is a pattern:
+``artificial-analysis@*/models.json``) (as ``data/raw/...``), so that Make
 depends on every listed file and notices one that was deleted. Names with spaces are left
 out: Make cannot name them (01_ingest still checks them against the manifest).
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import fnmatch
 import json
 import sys
 from pathlib import Path
@@ -112,7 +114,8 @@ def listed(manifest: Path, paths: list[str]) -> list[str]:
     with open(manifest, newline="", encoding="utf-8") as fh:
         files = [r["file"] for r in csv.DictReader(fh) if r.get("file")]
     prefixes = [p.rstrip("/") for p in paths]
-    keep = [f for f in files if any(f == p or f.startswith(p + "/") for p in prefixes) and " " not in f]
+    keep = [f for f in files if any(fnmatch.fnmatchcase(f, p) if "*" in p else f == p or f.startswith(p + "/")
+                                    for p in prefixes) and " " not in f]
     return sorted(str(manifest.parent / f) for f in keep)
 
 

@@ -17,8 +17,13 @@ language-model data (``GET https://artificialanalysis.ai/api/v2/data/llms/models
 key in the ``x-api-key`` header; the response is ``{"status": ..., "data": [{"id", "name",
 "slug", "model_creator", "evaluations", "pricing", ...}]}``) as
 ``data/raw/artificial-analysis@<date>/models.json``, with a manifest row crediting
-https://artificialanalysis.ai/ as AA's terms require. Without a key this step is skipped and
-says so; the key itself is never written anywhere.
+https://artificialanalysis.ai/ as AA's terms require. The response is first read the way the
+chain reads it (:func:`llmscale.sources.artificial_analysis.read_refreshed`): one it could not
+read is refused with its located error and nothing is saved. The next ``make figures`` reads
+the new snapshot beside the three pinned ones (its Intelligence Index as a version of its own,
+dated by the folder; its other scores as the newest), and says which of its slugs are new to
+the alias table (``unmatched.csv``). Without a key this step is skipped and says so; the key
+itself is never written anywhere.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ import pandas as pd
 import yaml
 
 from . import manifest
+from .sources import artificial_analysis
 from .errors import DataError
 
 
@@ -146,6 +152,12 @@ def _stage_aa(raw_dir: Path, date: str, key: str, url: str, fetcher, tmp: Path):
     dst = tmp / folder / "models.json"
     dst.parent.mkdir(parents=True)
     dst.write_bytes(data)
+    try:  # the chain reads it: a response it could not read is not kept
+        artificial_analysis.read_refreshed(dst, date)
+    except DataError as exc:
+        raise DataError(url, exc.row, exc.column, exc.value,
+                        f"{exc.expected} (the reader llmscale.sources.artificial_analysis refuses this response; "
+                        "nothing was saved)") from None
     row = {c: "" for c in manifest.COLUMNS}
     row.update(source=folder, file=f"{folder}/models.json", repo=url, commit="", path="api/v2/data/llms/models",
                sha256=manifest.sha256(dst), bytes=str(len(data)), licence=AA_LICENCE, credit=AA_CREDIT,
@@ -238,8 +250,11 @@ def main(argv=None) -> int:
     summary["files_identical"] = rep.groupby("source")["identical"].sum()
     print(summary.to_string())
     n = rep.attrs["aa_models"]
-    print("Artificial Analysis: AA_API_KEY not set, skipped (optional)" if n < 0 else
-          f"Artificial Analysis: {n} models saved (credit: {AA_CREDIT})")
+    if n < 0:
+        print("Artificial Analysis: AA_API_KEY not set, skipped (optional)")
+    else:
+        print(f"Artificial Analysis: {n} models saved (credit: {AA_CREDIT}); `make figures` reads them, and lists "
+              "the slugs new to data/raw/curated/aliases.csv in data/processed/unmatched.csv")
     return 0
 
 

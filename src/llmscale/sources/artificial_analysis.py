@@ -17,8 +17,21 @@ Three JSON files, one per snapshot, under ``data/<date>/llms.json``: ``{"meta": 
   -90..+40), ``aa_omniscience_accuracy`` (0-1), ``gdpval_aa_normalized``, ...); the blended
   price is empty.
 
+- ``artificial-analysis@<date>/models.json`` (beside this folder, one per ``make refresh`` run
+  with ``AA_API_KEY`` set): AA's API response ``{"status": ..., "data": [...]}``, records as in
+  the 04-09 file but with ``model_creator`` for ``creator``. Its date is its folder's (the date
+  of the refresh, also its manifest row's ``retrieved``). Every such folder is read after the
+  three snapshots above, in date order, so that its values are the newest; its Intelligence
+  Index keeps that date as its own ``index_version`` and is never pooled with an older one.
+  Its rows take the URL, open-weights flag, country and parameter counts of the same ``id`` in
+  the newest snapshot that has them; a row whose slug AA has renamed keeps the model of that
+  ``id``. A slug that is new to AA (no alias, no earlier ``id``) gets a provisional id and is
+  listed in ``unmatched.csv`` (add an alias to give it its model), rather than stopping the
+  chain: only the three pinned snapshots are curated to map in full.
+
 ``ingest`` gives one row per snapshot record, every cell a string; ``source_row`` is
-``"data/<date>/llms.json#<slug>"``. Each record's ``snapshot`` is its folder's date, which must
+``"data/<date>/llms.json#<slug>"`` (``"artificial-analysis@<date>/models.json#<slug>"`` for a
+refreshed snapshot, relative to ``data/raw``). Each record's ``snapshot`` is its folder's date, which must
 equal the date of ``meta.fetched_at``: an Intelligence Index value means something only with it.
 
 How each field is read:
@@ -63,6 +76,7 @@ snapshot whose ``meta.fetched_at`` does not date it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -70,6 +84,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
+from ..io import read_text
 from ..schema import score_range
 from ._common import blank, json_text, models_frame, params_cell, records, scores_frame
 from .epoch_benchmarking_hub import release_date
@@ -77,6 +92,9 @@ from .epoch_benchmarking_hub import release_date
 KEY = "artificial-analysis"
 SNAPSHOTS = ("2026-04-09", "2026-06-15", "2026-07-10")
 FILES = tuple(f"data/{d}/llms.json" for d in SNAPSHOTS)
+# ``make refresh`` (with AA_API_KEY) writes AA's live model data here, one folder per date
+REFRESHED = f"{KEY}@*/models.json"
+_REFRESHED = re.compile(rf"^{re.escape(KEY)}@(\d{{4}}-\d{{2}}-\d{{2}})$")
 NAME = "aa_model"
 HARNESS = "artificial-analysis"
 INDEX = "aa_intelligence_index"
@@ -112,16 +130,46 @@ PRICE_COLUMNS = ["source", "source_row", "model_id", "usd_per_1m_input", "usd_pe
 _HF_URL = re.compile(r"^https?://huggingface\.co/([A-Za-z0-9][\w.\-]*/[A-Za-z0-9][\w.\-]*)(?:/.*)?$")
 
 
-def _load(path: Path) -> dict:
+def _load(path: Path, api: bool = False) -> dict:
+    """A snapshot's JSON: ``{"meta", "models"}``, or with ``api`` AA's API response ``{"data"}``
+    (returned with its list under ``"models"``)."""
     if not path.exists():
         raise DataError(path, None, None, None, "the raw file to exist (see data/raw/MANIFEST.csv)")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
         raise DataError(path, f"line {exc.lineno}", None, exc.msg, "valid JSON") from None
-    if not isinstance(data, dict) or not isinstance(data.get("models"), list):
-        raise DataError(path, None, "models", type(data).__name__, 'an object {"meta": ..., "models": [...]}')
-    return data
+    field, shape = ("data", 'AA\'s API response {"status": ..., "data": [...]}') if api else \
+        ("models", 'an object {"meta": ..., "models": [...]}')
+    if not isinstance(data, dict) or not isinstance(data.get(field), list):
+        raise DataError(path, None, field, type(data).__name__, shape)
+    return {"meta": data.get("meta") or {}, "models": data[field]} if api else data
+
+
+def refreshed(raw_dir) -> list[tuple[str, str]]:
+    """The refreshed snapshots on disk, oldest first: (date, file relative to ``raw_dir``).
+    A folder ``artificial-analysis@<x>`` whose ``<x>`` is no date, or that has no
+    ``models.json``, is an error (01_ingest checks each against the manifest)."""
+    out = []
+    for folder in sorted(Path(raw_dir).glob(f"{KEY}@*")):
+        m = _REFRESHED.match(folder.name)
+        try:
+            ok = bool(m) and dt.date.fromisoformat(m.group(1)).isoformat() == m.group(1)
+        except ValueError:
+            ok = False
+        if not ok:
+            raise DataError(folder, None, None, folder.name, f"{KEY}@<YYYY-MM-DD>, a real date (as make refresh names it)")
+        if not (folder / "models.json").is_file():
+            raise DataError(folder / "models.json", None, None, None, "the refreshed model data make refresh saves in this folder")
+        out.append((m.group(1), f"{folder.name}/models.json"))
+    return out
+
+
+def read_refreshed(path: Path, date: str) -> list[dict]:
+    """The records of one refreshed snapshot (AA's API response), each checked as
+    :func:`ingest` checks them: ``make refresh`` calls it before it keeps a response."""
+    data = _load(path, api=True)
+    return [_record(path, i, m) for i, m in enumerate(data["models"])]
 
 
 def _snapshot_date(path: Path, folder: str, data: dict) -> str:
@@ -142,6 +190,8 @@ def _record(path: Path, i: int, m) -> dict:
     where = f"#{m.get('slug')}" if isinstance(m, dict) and not blank(m.get("slug")) else f"item {i + 1}"
     if not isinstance(m, dict):
         raise DataError(path, where, None, m, "a model record")
+    if "creator" not in m and "model_creator" in m:  # AA's API names it so
+        m = {**m, "creator": m["model_creator"]}
     for field in ("id", "name", "slug", "creator", "evaluations"):
         if field not in m or m[field] is None or m[field] == "":
             raise DataError(path, where, field, None, f"the field {field!r}")
@@ -179,23 +229,44 @@ def ingest(raw_dir) -> pd.DataFrame:
         for r in rows:
             r.update(source=KEY, source_row=f"{rel}#{r['slug']}", snapshot=date)
         snaps.append(rows)
-    # the newest record of each AA id (the UUID): what the 04-09 rows lack, it states
-    later: dict[str, dict] = {}
+    pinned = len(snaps)
+    for date, rel in refreshed(raw_dir):
+        rows = read_refreshed(Path(raw_dir) / rel, date)
+        for r in rows:
+            r.update(source=KEY, source_row=f"{rel}#{r['slug']}", snapshot=date)
+        snaps.append(rows)
+    # what a record lacks (the 04-09 file and AA's API have no URLs, sizes or country), the
+    # newest record of the same AA id (the UUID) that has it states
+    fields = ("huggingface_url", "is_open_weights", "country", "total_parameters", "active_parameters")
+    newest_with: dict[tuple[str, str], dict] = {}
     for rows in snaps:
         for r in rows:
-            later[r["aa_id"]] = r
-    for rows in snaps:
+            for f in fields:
+                if not blank(r.get(f)):
+                    newest_with[r["aa_id"], f] = r
+    first_slug: dict[str, str] = {}
+    for rows in snaps[:pinned]:
         for r in rows:
-            newer = later[r["aa_id"]]
-            for field in ("huggingface_url", "is_open_weights", "country"):
-                if blank(r.get(field)) and not blank(newer.get(field)):
-                    r[field] = newer[field]
-                    r["joined_from"] = newer["source_row"]
+            first_slug.setdefault(r["aa_id"], r["slug"])
+    for i, rows in enumerate(snaps):
+        for r in rows:
+            joined = []
+            for f in fields:
+                if f in ("total_parameters", "active_parameters") and i < pinned:
+                    continue  # the pinned snapshots state sizes where AA gives them
+                newer = newest_with.get((r["aa_id"], f))
+                if blank(r.get(f)) and newer is not None:
+                    r[f] = newer[f]
+                    joined.append(newer["source_row"])
+            if joined:
+                r["joined_from"] = joined[-1]
     _reasoning_flags(snaps)
     out = []
-    for rows in snaps:
+    for i, rows in enumerate(snaps):
         for r in rows:
-            r[NAME] = _repo(r.get("huggingface_url", "")) or r["slug"]
+            # a refreshed row whose slug AA renamed keeps the model of its UUID
+            slug = first_slug.get(r["aa_id"], r["slug"]) if i >= pinned else r["slug"]
+            r[NAME] = _repo(r.get("huggingface_url", "")) or slug
             out.append(r)
     return pd.DataFrame(out, columns=COLUMNS, dtype=str).fillna("")
 
@@ -240,7 +311,7 @@ def reasoning(name: str, flag: str) -> str | None:
 def _check_identity(r, file, row) -> None:
     """Every row's id comes from an alias or a repository, never from a guess (rows given an id
     some other way, without ``id_basis``, are taken as they are)."""
-    if r.get("id_basis", "alias") not in ("alias", "hf_id"):
+    if r.get("id_basis", "alias") not in ("alias", "hf_id") and not str(r["source_row"]).startswith(f"{KEY}@"):
         raise DataError(file, row, "slug", r["slug"],
                         f"a slug listed for {KEY} in data/raw/curated/aliases.csv, or a Hugging Face URL (a renamed or new AA model?)")
 
@@ -254,7 +325,8 @@ def _model(r, file, row) -> dict:
     date, note = release_date(file, row, "release_date", r["release_date"])
     weights = {"true": "open", "false": "closed"}.get(r["is_open_weights"], "unknown")
     country = r["country"].strip().lower() or None
-    joined = f"open weights, URL and country from {r['joined_from']}" if r["joined_from"] else None
+    what = "open weights, URL, country and sizes" if r["source_row"].startswith(f"{KEY}@") else "open weights, URL and country"
+    joined = f"{what} from {r['joined_from']}" if r["joined_from"] else None
     sizes = "sizes as Artificial Analysis states them (billions)" if total == total else None
     return {
         "source": KEY, "source_row": r["source_row"], "source_name": r["name"], "model_id": r["model_id"],
@@ -332,8 +404,12 @@ def newest(scores: pd.DataFrame) -> pd.DataFrame:
 def _where(base, source_row) -> tuple[Path, str]:
     """The file and the ``#<slug>`` of a ``"<file>#<slug>"`` source row."""
     rel, _, slug = str(source_row).partition("#")
+    folder = rel.split("/")[0]
+    if slug and _REFRESHED.match(folder) and rel == f"{folder}/models.json":
+        return Path(base).parent / rel, f"#{slug}"
     if rel not in FILES or not slug:
-        raise DataError(Path(base), source_row, "source_row", source_row, f"'<file>#<slug>' with a file of {FILES}")
+        raise DataError(Path(base), source_row, "source_row", source_row,
+                        f"'<file>#<slug>' with a file of {FILES} or {REFRESHED}")
     return Path(base) / rel, f"#{slug}"
 
 
