@@ -48,7 +48,10 @@ def test_save_figure_raises_small_text_to_the_column_minimum(tmp_path):
 def test_point_labels_are_display_names_never_cut():
     from llmscale.display import display_name, wrap
 
-    assert display_name("Qwen/Qwen3-32B") == "Qwen3-32B"
+    assert display_name("Qwen/Qwen3-32B") == "Qwen3 32B"
+    assert display_name("Meta-Llama-3.1-405B-FP8") == "Llama 3.1 405B"  # one style, whatever the source
+    assert display_name("Qwen3-0.6B-Base") == display_name("qwen/qwen3-0.6b-base") == "Qwen3 0.6B Base"
+    assert display_name("DeepSeek-V3.1-Terminus") == "DeepSeek-V3.1 Terminus" and display_name("zai-org/GLM-4.5-Air") == "GLM-4.5 Air"
     assert display_name("llama-2-13b-hf") == "Llama 2 13B"
     assert display_name("google/flan-t5-small") == "Flan-T5 Small"
     assert display_name("anthropic/claude-opus-4-1") == "Claude Opus 4.1"
@@ -56,7 +59,7 @@ def test_point_labels_are_display_names_never_cut():
     assert display_name("openai/gpt-4o-2024-08-06") == "GPT-4o 2024-08-06"  # a date stays whole
     long = "dolphin-2.9.2-Phi-3-Medium-abliterated"
     label = plotting.short_label("cognitivecomputations/" + long)
-    assert "…" not in label and label.replace("\n", "") == long  # broken at a hyphen, nothing dropped
+    assert "…" not in label and label.replace("\n", " ") == "Dolphin 2.9.2 Phi 3 Medium Abliterated"  # nothing dropped
     assert all(len(line) <= 22 for line in label.splitlines())
     assert wrap("Smaug Llama 3 70B Instruct", 22) == "Smaug Llama 3 70B\nInstruct"
 

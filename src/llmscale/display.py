@@ -1,11 +1,14 @@
 """One display name per model, for chart labels and hover text.
 
 Sources spell a model in many ways ("Qwen/Qwen3-32B", "llama-2-13b-hf", "google/flan-t5-small").
-A chart shows one name: the maker's own spelling where a source has it (the part after the
-organisation, as on its Hugging Face page), and for an all-lowercase id a name written as
-the makers write their families ("Llama 2 13B", "Flan-T5 Small", "GPT-J 6B"). Sizes,
-versions and post-training tags are kept; a long name is broken onto two lines at a space
-or hyphen, never cut.
+A chart shows one name, written one way whatever the source: the family as its makers write
+it ("Llama 2", "Flan-T5", "GPT-J", "DeepSeek-V3"), then the size and tags as words
+("Llama 3.1 405B", "Qwen3 0.6B Base", "Mistral Small 24B Base 2501"). A source's own
+casing of a word is kept ("Qwen3-0.6B-Base" -> "Qwen3 0.6B Base"); an all-lowercase id is
+cased as the makers write it ("llama-2-13b-hf" -> "Llama 2 13B"). A format suffix (``-hf``,
+``-FP8``, ``-BF16``: the same weights) and a leading ``Meta-`` are dropped. Sizes, versions,
+dates and post-training tags are kept; a long name is broken onto two lines at a space or
+hyphen, never cut.
 """
 
 from __future__ import annotations
@@ -26,18 +29,19 @@ FAMILIES = {
     "mistral": "Mistral", "mixtral": "Mixtral", "ministral": "Ministral", "codestral": "Codestral",
     "gemma": "Gemma", "gemma-2": "Gemma 2", "gemma-3": "Gemma 3", "gemma2": "Gemma 2", "gemini": "Gemini",
     "phi": "Phi", "qwen": "Qwen", "qwen2": "Qwen2", "qwen2.5": "Qwen2.5", "qwen3": "Qwen3", "qwq": "QwQ",
-    "deepseek": "DeepSeek", "deepseek-v2": "DeepSeek-V2", "deepseek-v3": "DeepSeek-V3", "deepseek-r1": "DeepSeek-R1",
+    "deepseek": "DeepSeek-", "deepseek-v2": "DeepSeek-V2", "deepseek-v3": "DeepSeek-V3", "deepseek-r1": "DeepSeek-R1",
     "deepseek-llm": "DeepSeek LLM", "deepseek-coder": "DeepSeek Coder", "deepseek-moe": "DeepSeek-MoE",
     "yi": "Yi", "olmo": "OLMo", "olmoe": "OLMoE", "starcoder": "StarCoder", "starcoder2": "StarCoder2",
-    "starcoderbase": "StarCoderBase", "claude": "Claude", "dbrx": "DBRX", "glm": "GLM", "chatglm": "ChatGLM",
+    "starcoderbase": "StarCoderBase", "claude": "Claude", "dbrx": "DBRX", "glm": "GLM-", "chatglm": "ChatGLM",
     "internlm": "InternLM", "internlm2": "InternLM2", "smollm": "SmolLM", "smollm2": "SmolLM2",
     "amazon-nova": "Amazon Nova", "nova": "Nova", "command-r": "Command R", "aya": "Aya", "jamba": "Jamba",
     "dolly": "Dolly", "mpt": "MPT", "stablelm": "StableLM", "granite": "Granite", "nemotron": "Nemotron",
 }
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)([bmkt])(\d*)$", re.IGNORECASE)  # 7b, 1.5b, 560m, 7b1 (BLOOM)
 _EXPERTS = re.compile(r"^(\d+)x(\d+(?:\.\d+)?)([bm])$", re.IGNORECASE)  # 8x7b
-_ACRONYMS = {"moe", "it", "sft", "dpo", "rlhf", "gguf", "awq", "hf", "vl", "ft"}
-_TAIL_DROP = re.compile(r"[-_]hf$", re.IGNORECASE)  # the Transformers-format copy: same weights
+_ACRONYMS = {"moe", "it", "pt", "sft", "dpo", "rlhf", "gguf", "awq", "hf", "vl", "ft"}
+_TAIL_DROP = re.compile(r"[-_](?:hf|fp8|bf16)$", re.IGNORECASE)  # a format of the same weights
+_LEAD_DROP = re.compile(r"^meta-(?=llama)", re.IGNORECASE)  # "Meta-Llama-3.1-8B" is Llama 3.1 8B
 
 
 def _word(tok: str) -> str:
@@ -56,12 +60,21 @@ def _word(tok: str) -> str:
     return tok[:1].upper() + tok[1:]
 
 
-def _from_lowercase(tail: str) -> str:
-    """An all-lowercase id tail written as its makers write it: family, then size and tags."""
+def _keep_case(tok: str) -> str:
+    """A word a source wrote with capitals: as written, but for a size ("0.6b" -> "0.6B")."""
+    if tok == tok.lower():
+        return _word(tok)
+    m = _SIZE.match(tok)
+    return m.group(1) + m.group(2).upper() + m.group(3) if m else tok
+
+
+def _from_parts(tail: str) -> str:
+    """A hyphenated id tail as words: the family as its makers write it, then size and tags
+    (cased as :func:`_word` does for a lower-case word, as written otherwise)."""
     toks = re.sub(r"(\d{4})-(\d{2})-(\d{2})", r"\1\0\2\0\3", tail).split("-")  # a date stays one part
-    toks = [t.replace("\0", "-") for t in toks]
+    toks = [t.replace("\0", "-") for t in toks if t]
     for n in range(len(toks), 0, -1):
-        head = "-".join(toks[:n])
+        head = "-".join(toks[:n]).lower()
         if head in FAMILIES:
             rest = toks[n:]
             break
@@ -74,8 +87,7 @@ def _from_lowercase(tail: str) -> str:
             joined[-1] += "." + t
         else:
             joined.append(t)
-    rest = joined
-    words = [_word(t) for t in rest]
+    words = [_keep_case(t) for t in joined]
     if head is None:
         return " ".join(words)
     family = FAMILIES[head]
@@ -88,15 +100,15 @@ def display_name(name: str) -> str:
     """A chart's name for a model, from its id or any source's spelling of it.
 
     >>> display_name("Qwen/Qwen3-32B"), display_name("llama-2-13b-hf"), display_name("google/flan-t5-small")
-    ('Qwen3-32B', 'Llama 2 13B', 'Flan-T5 Small')
+    ('Qwen3 32B', 'Llama 2 13B', 'Flan-T5 Small')
     """
     s = str(name).strip()
     s = re.sub(r"\s+\([^)]*\)\**$", "", s)  # a trailing remark such as "(base)" or "(20241022)"
     if "/" in s and " " not in s.split("/")[0]:
         s = s.split("/", 1)[1]
-    s = _TAIL_DROP.sub("", s)
-    if s == s.lower() and re.search(r"[a-z]", s) and " " not in s:
-        return _from_lowercase(s)
+    s = _LEAD_DROP.sub("", _TAIL_DROP.sub("", s))
+    if re.search(r"[A-Za-z]", s) and " " not in s:
+        return _from_parts(s)
     return s
 
 
