@@ -120,3 +120,62 @@ def test_inheritance_follows_a_chain_and_stops_at_a_cycle():
     out = lineage.inherit(models, f)
     assert out.at["a/a", "total_params_b"] == 7.0 and out.at["a/a", "total_params_b_ref"] == "inherited from a/b"
     assert out.at["a/b", "total_params_b_ref"] == "inherited from a/c"
+
+
+_SM_COLUMNS = ["source", "source_row", "source_name", "model_id", "weights", "release_date", "total_params_b",
+               "active_params_b", "architecture", "params_note"]
+# DeepSeek-V3's and V3-0324's rows as the sources state them (data/processed/source_models.csv)
+_V3_ROWS = [
+    ("artificial-analysis", "data/2026-06-15/llms.json#deepseek-v3", "DeepSeek V3 (Dec '24)", "deepseek-ai/deepseek-v3",
+     "open", "2024-12-26", 671.0, 37.0, "moe", None),
+    ("cjtrowbridge", "31", "Deepseek-v3", "deepseek-ai/deepseek-v3", "unknown", None, 37.0, None, None, None),
+    ("llm-stats", "organizations/deepseek/models/deepseek-v3/model.json", "deepseek-ai/DeepSeek-V3", "deepseek-ai/deepseek-v3",
+     "open", "2024-12-25", 671.0, None, None, None),
+    ("artificial-analysis", "data/2026-06-15/llms.json#deepseek-v3-0324", "DeepSeek V3 0324", "deepseek-ai/deepseek-v3-0324",
+     "open", "2025-03-25", 671.0, 37.0, "moe", None),
+    ("artificial-analysis", "data/2026-06-15/llms.json#deepseek-r1", "DeepSeek R1 0528 (May '25)", "deepseek-ai/deepseek-r1-0528",
+     "open", "2025-05-28", 685.0, 37.0, "moe", None),
+]
+
+
+def test_an_inherited_makers_fact_beats_every_source_and_its_disagreements_are_conflicts(curated):
+    # the maker's statements: V3-0324 keeps V3's architecture, R1-0528 keeps R1's (their cited totals 671)
+    ids = ["deepseek-ai/deepseek-v3-base", "deepseek-ai/deepseek-v3", "deepseek-ai/deepseek-v3-0324",
+           "deepseek-ai/deepseek-r1", "deepseek-ai/deepseek-r1-0528"]
+    f = curated[curated["model_id"].isin(ids)].reset_index(drop=True)
+    models, conflicts = reconcile.reconcile(pd.DataFrame(_V3_ROWS, columns=_SM_COLUMNS), f)
+    m = models.set_index("model_id")
+    # an aggregator's 685 (AA counts the MTP module) gives way to R1's cited 671
+    assert m.at["deepseek-ai/deepseek-r1-0528", "total_params_b"] == 671.0
+    assert m.at["deepseek-ai/deepseek-r1-0528", "total_params_b_ref"] == "inherited from deepseek-ai/deepseek-r1"
+    assert m.at["deepseek-ai/deepseek-v3-0324", "total_params_b_ref"] == "inherited from deepseek-ai/deepseek-v3"
+    assert m.at["deepseek-ai/deepseek-v3-0324", "experts_total_ref"] == "inherited from deepseek-ai/deepseek-v3"
+    # the model's own curated fact still wins
+    assert m.at["deepseek-ai/deepseek-v3", "total_params_b_ref"].startswith("curated: ")
+    assert m.at["deepseek-ai/deepseek-v3-0324", "weights_ref"].startswith("curated: ")
+    assert lineage.inherited_from_maker(models, "total_params_b")[models["model_id"] == "deepseek-ai/deepseek-v3-0324"].all()
+    # 685 vs 671 is 2 %: not a conflict
+    assert not ((conflicts["model_id"] == "deepseek-ai/deepseek-r1-0528") & (conflicts["item"] == "total_params_b")).any()
+
+    # without V3's own curated total, V3 inherits V3-Base's, and cjtrowbridge's 37 (its active count) is a conflict
+    own = (f["model_id"] == "deepseek-ai/deepseek-v3") & (f["field"] != lineage.SAME_ARCHITECTURE)
+    models, conflicts = reconcile.reconcile(pd.DataFrame(_V3_ROWS, columns=_SM_COLUMNS), f[~own].reset_index(drop=True))
+    m = models.set_index("model_id")
+    assert m.at["deepseek-ai/deepseek-v3", "total_params_b"] == 671.0
+    assert m.at["deepseek-ai/deepseek-v3", "total_params_b_ref"] == "inherited from deepseek-ai/deepseek-v3-base"
+    c = conflicts[(conflicts["model_id"] == "deepseek-ai/deepseek-v3") & (conflicts["item"] == "total_params_b")]
+    assert c[["value_used", "ref_used", "value_other", "ref_other"]].values.tolist() == [
+        ["671", "inherited from deepseek-ai/deepseek-v3-base", "37.0", "cjtrowbridge:31"]]
+
+
+def test_a_parents_source_value_fills_a_blank_but_never_replaces_a_value():
+    cols = [*lineage.INHERITED, *[f"{c}_ref" for c in lineage.INHERITED]]
+    models = pd.DataFrame(index=pd.Index(["a/base", "a/x", "a/y"], name="model_id"), columns=cols, dtype=object)
+    models.loc["a/base", ["total_params_b", "total_params_b_ref"]] = 7.0, "llm-stats:1"
+    models.loc["a/x", ["total_params_b", "total_params_b_ref"]] = 7.4, "open-llm-leaderboard:2"
+    f = pd.DataFrame([("a/x", "same_architecture_as", "a/base", "sourced"), ("a/y", "same_architecture_as", "a/base", "sourced")],
+                     columns=["model_id", "field", "value", "status"])
+    out = lineage.inherit(models, f)
+    assert out.at["a/x", "total_params_b"] == 7.4 and out.at["a/x", "total_params_b_ref"] == "open-llm-leaderboard:2"
+    assert out.at["a/y", "total_params_b"] == 7.0 and out.at["a/y", "total_params_b_ref"] == "inherited from a/base"
+    assert not lineage.inherited_from_maker(out.reset_index(), "total_params_b").any()

@@ -159,14 +159,28 @@ INHERITED = ["architecture", "total_params_b", "active_params_b", "experts_total
 INHERITED_REF = "inherited from "
 
 
+def maker_backed(ref) -> bool:
+    """Whether a ``<fact>_ref`` is a curated fact citing the maker."""
+    return isinstance(ref, str) and ref.startswith("curated: ")
+
+
 def inherit(models: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
-    """Fill a model's blank architecture facts from the model a curated ``same_architecture_as``
-    fact names (the maker says the two share their architecture), with ``<fact>_ref``
-    ``inherited from <model_id>``. A value the model has of its own (curated or from a source)
-    is kept; chains (A keeps B's architecture, B keeps C's) are followed."""
+    """Architecture facts a model shares with the model a curated ``same_architecture_as`` fact
+    names (the maker says the two share their architecture), with ``<fact>_ref``
+    ``inherited from <model_id>``.
+
+    - The model's own curated fact always stays.
+    - A maker's fact of the parent (curated, or itself inherited from a curated one) beats
+      any value a source gives the model: deepseek-v3-0324 takes DeepSeek-V3's cited 671B over
+      an aggregator's 685B (the disagreement is listed in conflicts.csv by
+      :func:`llmscale.reconcile.reconcile`).
+    - A parent's value that only a source gives fills a blank, never replaces a value.
+
+    Chains (A keeps B's architecture, B keeps C's) are followed; a cycle stops."""
     m = models.copy()
     f = facts[(facts["field"] == SAME_ARCHITECTURE) & (facts["status"] == "sourced")]
     links = dict(zip(f["model_id"], f["value"]))
+    backed = {(i, fact) for fact in INHERITED if f"{fact}_ref" in m for i, r in m[f"{fact}_ref"].items() if maker_backed(r)}
     done: set[str] = set()
 
     def resolve(child: str, path: tuple[str, ...] = ()) -> None:
@@ -177,11 +191,32 @@ def inherit(models: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
             resolve(parent, path + (child,))
         if child in m.index and parent in m.index:
             for fact in INHERITED:
-                if pd.isna(m.at[child, fact]) and not pd.isna(m.at[parent, fact]):
+                own = m.at[child, f"{fact}_ref"]
+                if pd.isna(m.at[parent, fact]) or maker_backed(own):
+                    continue
+                from_maker = (parent, fact) in backed
+                if from_maker or pd.isna(m.at[child, fact]):
                     m.at[child, fact] = m.at[parent, fact]
                     m.at[child, f"{fact}_ref"] = INHERITED_REF + parent
+                    if from_maker:
+                        backed.add((child, fact))
         done.add(child)
 
     for child in sorted(links):
         resolve(child)
     return m
+
+
+def inherited_from_maker(models: pd.DataFrame, fact: str) -> pd.Series:
+    """Whether each model's ``fact`` is inherited, along a chain of ``inherited from`` refs,
+    from a curated fact citing the maker (indexed like ``models``; ``model_id`` column or index)."""
+    refs = (models.set_index("model_id") if "model_id" in models else models)[f"{fact}_ref"]
+    refs = refs[~refs.index.duplicated()]
+    out = []
+    for r in refs:
+        seen: set = set()
+        while isinstance(r, str) and r.startswith(INHERITED_REF) and r not in seen:
+            seen.add(r)
+            r = refs.get(r[len(INHERITED_REF):])
+        out.append(bool(seen) and maker_backed(r))
+    return pd.Series(out, index=models.index)
