@@ -179,3 +179,61 @@ def test_a_parents_source_value_fills_a_blank_but_never_replaces_a_value():
     assert out.at["a/x", "total_params_b"] == 7.4 and out.at["a/x", "total_params_b_ref"] == "open-llm-leaderboard:2"
     assert out.at["a/y", "total_params_b"] == 7.0 and out.at["a/y", "total_params_b_ref"] == "inherited from a/base"
     assert not lineage.inherited_from_maker(out.reset_index(), "total_params_b").any()
+
+
+_NO_FACTS = pd.DataFrame(columns=["model_id", "field", "value", "status", "citation_url"])
+# real ids of data/processed/models.csv: makers' base models and third parties' models
+_BASES = ["mistralai/mixtral-8x7b-v0.1", "meta-llama/meta-llama-3-8b", "meta-llama/llama-2-7b-hf", "meta-llama/llama-7b",
+          "eleutherai/pythia-12b", "qwen/qwen2-72b", "meta-llama/llama-3.1-8b", "meta-llama/llama-3.1-70b",
+          "mistralai/mistral-7b-v0.3", "mistralai/mistral-7b-v0.1", "microsoft/phi-3-medium-4k-instruct"]
+
+
+@pytest.mark.parametrize("model_id, base", [
+    ("nousresearch/nous-hermes-2-mixtral-8x7b-dpo", "mistralai/mixtral-8x7b-v0.1"),
+    ("salesforce/llama-3-8b-sfr-iterative-dpo-r", "meta-llama/meta-llama-3-8b"),  # "llama-3-8b" is Meta's meta-llama-3-8b
+    ("cognitivecomputations/dolphin3.0-llama3.1-8b", "meta-llama/llama-3.1-8b"),  # llama3.1 and llama-3.1 are one spelling
+    ("nousresearch/yarn-llama-2-7b-64k", "meta-llama/llama-2-7b-hf"),
+    ("openassistant/oasst-sft-4-pythia-12b-epoch-3.5", "eleutherai/pythia-12b"),
+    ("abacusai/smaug-qwen2-72b-instruct", "qwen/qwen2-72b"),
+])
+def test_the_name_rule_links_a_third_partys_fine_tune_to_the_base_its_name_holds(model_id, base):
+    out = lineage.lineages([model_id, *_BASES], _NO_FACTS)
+    assert out.at[model_id, "lineage"] == out.at[base, "lineage"]
+    assert out.at[model_id, "lineage_ref"].startswith(f"{lineage.NAME_RULE}: ") and base in out.at[model_id, "lineage_ref"]
+
+
+@pytest.mark.parametrize("model_id", [
+    "openlm-research/open_llama_7b",  # a from-scratch reproduction: "_" binds the name, no LLaMA fine-tune
+    "open-orca/mistral-7b-openorca",  # mistral-7b: Mistral v0.1 and v0.3, two lineages, both hold it
+    "nousresearch/hermes-3-llama-3.2-3b",  # no Llama 3.2 3B here: neither llama-3-8b nor llama-3.1-8b is in its name
+    "cognitivecomputations/dolphin-2.9.2-phi-3-medium",  # phi-3-medium states no size: no key
+    "meta-llama/llama-3.1-8b-instruct",  # the maker's own: the name's post-training tag decides, not the rule
+    "tokyotech-llm/llama-3.1-swallow-8b-v0.1",  # "swallow" stands inside: the name does not hold llama-3.1-8b
+    "mistralai/mixtral-8x7b-instruct-v0.1",
+])
+def test_the_name_rule_never_links_what_its_name_does_not_say(model_id):
+    out = lineage.lineages([model_id, *_BASES], _NO_FACTS)
+    assert not out.at[model_id, "lineage_ref"].startswith(lineage.NAME_RULE)
+    if model_id.split("/")[0] not in ("meta-llama", "mistralai"):
+        assert out.at[model_id, "lineage"] == lineage.stem(model_id)
+
+
+def test_base_keys_state_a_name_and_a_size():
+    assert lineage.base_key("meta-llama/meta-llama-3-8b") == "llama3-8b"
+    assert lineage.base_key("mistralai/mixtral-8x7b-v0.1") == "mixtral8x7b"
+    assert lineage.base_key("mistralai/mistral-7b-v0.1") == "mistral7b"  # "mistral" does not start "mistralai-"
+    assert lineage.base_key("qwen/qwen2.5-7b") == "qwen2.5-7b"
+    assert lineage.base_key("openai/gpt-4") is None and lineage.base_key("microsoft/phi-3-medium") is None
+
+
+def test_a_sources_base_spelled_another_way_is_the_known_id():
+    # Epoch's "Llama 2-7B" becomes meta-llama/llama-2-7b, the maker's repository is llama-2-7b-hf;
+    # the Open LLM Leaderboard names NousResearch's re-upload of Meta-Llama-3-8B as a base
+    ids = ["goat-7b", "meta-llama/llama-2-7b-hf", "nousresearch/hermes-2-pro-llama-3-8b", "meta-llama/meta-llama-3-8b"]
+    claims = pd.DataFrame({"model_id": ["goat-7b", "nousresearch/hermes-2-pro-llama-3-8b"],
+                           "base_model_id": ["meta-llama/llama-2-7b", "nousresearch/meta-llama-3-8b"],
+                           "ref": ["epoch-notable-models:128", "open-llm-leaderboard:70"]})
+    out = lineage.lineages(ids, _NO_FACTS, claims)
+    assert out.at["goat-7b", "lineage"] == out.at["meta-llama/llama-2-7b-hf", "lineage"]
+    assert out.at["goat-7b", "lineage_ref"] == "epoch-notable-models:128"
+    assert out.at["nousresearch/hermes-2-pro-llama-3-8b", "lineage"] == "meta-llama/meta-llama-3-8b"

@@ -15,6 +15,15 @@ Each model's parent (the model it was trained from) comes from, in this order:
    length (``-128k``), ``-preview`` / ``-latest`` / ``-exp`` is dropped, and the parent is the
    known id left over, or the same with ``-base``.
 
+4. where none of these gives a parent, a third party's id that contains a known base model's
+   name with its size (:func:`base_key`): ``nousresearch/nous-hermes-2-mixtral-8x7b-dpo``
+   holds ``mixtral-8x7b``, so its parent is ``mistralai/mixtral-8x7b-v0.1`` (``name-rule: ...``).
+   Only roots of another organisation whose name states a size are bases, the key must stand
+   between word boundaries, and an id that holds the keys of two lineages is left alone.
+
+A source's base that is not a known id, but whose name is the name of exactly one known id
+of another organisation (a re-upload: ``NousResearch/Meta-Llama-3-8B``), is that id.
+
 The lineage id is the :func:`stem` of the root reached by following parents; ``lineage_ref``
 lists how each step was decided. A model with no parent is the root of its own lineage.
 """
@@ -73,6 +82,77 @@ def _name_parents(ids: pd.Index) -> dict[str, tuple[str, str]]:
     return out
 
 
+_SIZED = re.compile(r"(?<![a-z0-9.])\d+(?:\.\d+)?(?:x\d+(?:\.\d+)?)?[bm](?![a-z0-9])")
+_VERSION = re.compile(r"-(?:v\d+(?:\.\d+)*|hf|base)$")
+NAME_RULE = "name-rule"
+
+
+def _squeeze(name: str) -> str:
+    """A name spelled one way: no ``-`` between a word and a number (``llama-3-8b`` and
+    ``llama3-8b`` are one spelling). ``_`` stays: it binds a compound name (``open_llama_7b``,
+    a model trained from scratch, is no LLaMA fine-tune)."""
+    return re.sub(r"(?<=[a-z]{2})-(?=\d)", "", name)
+
+
+def base_key(model_id: str) -> str | None:
+    """The part of a base model's name a fine-tune's name repeats: the name without a trailing
+    version, ``-hf`` or ``-base`` and without a leading word that starts the organisation's name
+    (``meta-llama/meta-llama-3-8b`` -> ``llama3-8b``, ``mistralai/mixtral-8x7b-v0.1`` ->
+    ``mixtral8x7b``); None unless it states a size next to a name (``qwen/qwen2.5-7b`` -> ``qwen2.5-7b``)."""
+    org, _, name = str(model_id).rpartition("/")
+    while (t := _VERSION.sub("", name)) != name:
+        name = t
+    first, _, rest = name.partition("-")
+    if rest and org.startswith(first + "-"):
+        name = rest
+    if not _SIZED.search(name) or not re.search(r"[a-z]{2,}", _SIZED.sub("", name)):
+        return None
+    return _squeeze(name)
+
+
+def _contains(name: str, key: str) -> bool:
+    return re.search(rf"(?<![a-z0-9._]){re.escape(key)}(?![a-z0-9_]|\.\d)", name) is not None
+
+
+def _name_rule_parents(ids: pd.Index, parent: dict) -> dict[str, tuple[str, str]]:
+    """Parents by :func:`base_key` for third-party ids that have none (rule 4 of the module)."""
+    roots = [m for m in ids if m not in parent and "/" in m]
+    bases = [b for b in roots if not _TAGS[0].search(b)]  # a post-trained checkpoint is nobody's base here
+    keys: dict[str, list[str]] = {}
+    for b in bases:
+        k = base_key(b)
+        if k:
+            keys.setdefault(k, []).append(b)
+    out = {}
+    for m in roots:
+        org, _, name = m.rpartition("/")
+        sq = _squeeze(name)
+        hits = [(k, bs) for k, bs in keys.items() if _contains(sq, k) and all(b.split("/")[0] != org for b in bs)]
+        if not hits:
+            continue
+        longest = max(len(k) for k, _ in hits)
+        hits = [(k, bs) for k, bs in hits if len(k) == longest]
+        bases = sorted({b for _, bs in hits for b in bs})
+        if len(bases) != 1:
+            continue  # two bases hold the same key (mistral-7b-v0.1 and -v0.3): which one is not said
+        out[m] = (bases[0], f"{NAME_RULE}: {name} holds {hits[0][0]!r}, the name and size of {bases[0]}, a base model of another organisation")
+    return out
+
+
+def _resolve_base(base: str, ids: set[str], by_name: dict[str, list[str]]) -> str:
+    """A claimed base that is no known id is the known id it names with ``-hf`` or ``-base``
+    added, or else the one known id of another organisation with the same name (a re-upload
+    of the same weights)."""
+    if base in ids:
+        return base
+    for suffix in ("-hf", "-base"):  # Epoch's "Llama 2-7B" is the maker's meta-llama/llama-2-7b-hf
+        if base + suffix in ids:
+            return base + suffix
+    org, _, name = base.rpartition("/")
+    same = [m for m in by_name.get(name, []) if m.split("/")[0] != org]
+    return same[0] if len(same) == 1 else base
+
+
 def lineages(model_ids, facts: pd.DataFrame, claims: pd.DataFrame | None = None) -> pd.DataFrame:
     """``lineage`` and ``lineage_ref`` for each id (indexed by model_id).
 
@@ -83,7 +163,12 @@ def lineages(model_ids, facts: pd.DataFrame, claims: pd.DataFrame | None = None)
     parent: dict[str, tuple[str, str]] = dict(_name_parents(ids))
     other: list[tuple[str, str, str]] = []  # links not followed (a source's parent beat the name's, or another source's)
     if claims is not None and len(claims):
-        c = claims[claims["model_id"] != claims["base_model_id"]].sort_values(["model_id", "ref"], kind="mergesort")
+        known = set(ids)
+        by_name: dict[str, list[str]] = {}
+        for i in ids:
+            by_name.setdefault(i.rpartition("/")[2], []).append(i)
+        c = claims.assign(base_model_id=[_resolve_base(b, known, by_name) for b in claims["base_model_id"]])
+        c = c[c["model_id"] != c["base_model_id"]].sort_values(["model_id", "ref"], kind="mergesort")
         for m, b, ref in zip(c["model_id"], c["base_model_id"], c["ref"]):
             if m not in parent or parent[m][1].startswith("name:"):
                 if m in parent:
@@ -94,6 +179,7 @@ def lineages(model_ids, facts: pd.DataFrame, claims: pd.DataFrame | None = None)
     f = facts[(facts["field"] == CURATED_FIELD) & (facts["status"] == "sourced")]
     for m, b, url in zip(f["model_id"], f["value"], f["citation_url"]):
         parent[m] = (b, f"curated: {url}")
+    parent.update(_name_rule_parents(ids, parent))
     lineage, refs = [], []
     for m in ids:
         seen, node, steps = {m}, m, []
