@@ -237,3 +237,14 @@ def test_a_sources_base_spelled_another_way_is_the_known_id():
     assert out.at["goat-7b", "lineage"] == out.at["meta-llama/llama-2-7b-hf", "lineage"]
     assert out.at["goat-7b", "lineage_ref"] == "epoch-notable-models:128"
     assert out.at["nousresearch/hermes-2-pro-llama-3-8b", "lineage"] == "meta-llama/meta-llama-3-8b"
+
+
+def test_a_versioned_instruct_id_finds_its_base_of_the_same_version():
+    ids = ["upstage/solar-10.7b-instruct-v1.0", "upstage/solar-10.7b-v1.0", "nousresearch/nous-hermes-2-solar-10.7b",
+           "mistralai/mistral-7b-instruct-v0.2", "mistralai/mistral-7b-v0.1", "mistralai/mistral-7b-v0.3"]
+    claims = pd.DataFrame({"model_id": ["nousresearch/nous-hermes-2-solar-10.7b"], "base_model_id": ["upstage/solar-10.7b-v1.0"],
+                           "ref": ["open-llm-leaderboard:81"]})
+    out = lineage.lineages(ids, _NO_FACTS, claims)
+    assert out.at["upstage/solar-10.7b-instruct-v1.0", "lineage"] == out.at["nousresearch/nous-hermes-2-solar-10.7b", "lineage"]
+    # v0.2's base is neither v0.1 nor v0.3
+    assert out.at["mistralai/mistral-7b-instruct-v0.2", "lineage_ref"] == lineage.ROOT_REF

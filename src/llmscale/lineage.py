@@ -13,7 +13,8 @@ Each model's parent (the model it was trained from) comes from, in this order:
 3. the id itself (``name: ...``): a post-training tag (``-instruct``, ``-chat``, ``-it``,
    ``-thinking``, ``-reasoning``), a date (``-0528``, ``-20240307``, ``-08-2024``), a context
    length (``-128k``), ``-preview`` / ``-latest`` / ``-exp`` is dropped, and the parent is the
-   known id left over, or the same with ``-base``.
+   known id left over, or the same with ``-base``, or with the version the id ends in
+   (``upstage/solar-10.7b-instruct-v1.0`` -> ``upstage/solar-10.7b-v1.0``).
 
 4. where none of these gives a parent, a third party's id that contains a known base model's
    name with its size (:func:`base_key`): ``nousresearch/nous-hermes-2-mixtral-8x7b-dpo``
@@ -75,7 +76,8 @@ def _name_parents(ids: pd.Index) -> dict[str, tuple[str, str]]:
         if m.endswith("-base"):  # a base model is a root: its stem names the lineage
             continue
         s = stem(m)
-        for cand in (s + "-base", s):
+        ver = re.search(r"-v\d+(?:\.\d+)*$", m)  # upstage/solar-10.7b-instruct-v1.0 is of solar-10.7b-v1.0
+        for cand in (s + "-base", s, *([s + ver.group(0)] if ver else [])):
             if cand in known and cand != m:
                 out[m] = (cand, f"name: {m.split('/')[-1]} is a post-trained or dated release of {cand}")
                 break
