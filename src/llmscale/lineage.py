@@ -22,8 +22,9 @@ Each model's parent (the model it was trained from) comes from, in this order:
    Only roots of another organisation whose name states a size are bases, the key must stand
    between word boundaries, and an id that holds the keys of two lineages is left alone.
 
-A source's base that is not a known id, but whose name is the name of exactly one known id
-of another organisation (a re-upload: ``NousResearch/Meta-Llama-3-8B``), is that id.
+A source's base that is not a known id is the known id it names with ``-hf`` or ``-base``
+added (Epoch's "Llama 2-7B" is ``meta-llama/llama-2-7b-hf``), or else the one known id of
+another organisation with the same name (a re-upload: ``NousResearch/Meta-Llama-3-8B``).
 
 The lineage id is the :func:`stem` of the root reached by following parents; ``lineage_ref``
 lists how each step was decided. A model with no parent is the root of its own lineage.
