@@ -47,3 +47,26 @@ def test_make_audit_prints_the_lists(tmp_path, capsys):
     assert audit.main(["--processed", str(_fixture(tmp_path))]) == 0
     out = capsys.readouterr().out
     assert "cited to the maker:" in out and "zai-org/glm-4.6: total 357B" in out and "setting 1" in out
+
+
+def test_safetensors_counts_are_their_own_origin_and_charted_models_are_counted_apart(tmp_path):
+    from llmscale.sources import open_llm_leaderboard as oll
+    d = _fixture(tmp_path)
+    m = pd.read_csv(d / "models.csv")
+    extra = pd.DataFrame({"model_id": ["open-orca/mistral-7b-openorca", "deepseek-ai/deepseek-r1-0528"], "weights": ["open"] * 2,
+                          "total_params_b": [7.0, 671.0],
+                          "total_params_b_ref": ["open-llm-leaderboard:88", "inherited from deepseek-ai/deepseek-r1-zero"],
+                          "family": ["x", "deepseek-ai/deepseek-v3"], "lineage": ["x", "deepseek-ai/deepseek-v3"],
+                          "lineage_ref": [lineage.ROOT_REF] * 2})
+    pd.concat([m, extra]).to_csv(d / "models.csv", index=False)
+    # row 9 is a count of the weights; row 88 (Mistral-7B-OpenOrca at 7.000) is the size its name states
+    pd.DataFrame({"source": [oll.KEY] * 2, "source_row": ["9", "88"],
+                  "params_note": [oll.FROM_SAFETENSORS, oll.FROM_NAME]}).to_csv(d / "source_models.csv", index=False)
+    pd.DataFrame({"model_id": ["a/tiny-1b", "deepseek-ai/deepseek-r1-0528", "openai/gpt-4o"]}).to_csv(d / "size_vs_mmlu_frontier.csv", index=False)
+    a = audit.audit(d)
+    # inherited along a chain: R1-0528 <- R1-Zero <- V3-Base's cited count
+    assert (a["open_sized"], a["size_maker"], a["size_inherited"], a["size_safetensors"], a["size_source_only"]) == (6, 1, 2, 1, 2)
+    assert (a["charted_sized"], a["charted_inherited"], a["charted_safetensors"], a["charted_maker"]) == (2, 1, 1, 0)
+    n = audit.numbers(d)
+    assert n["audit_size_safetensors"] == "1 (17%)" and n["audit_charted_safetensors"] == "1 (50%)"
+    assert "safetensors metadata (Open LLM Leaderboard)" in audit.report(d)

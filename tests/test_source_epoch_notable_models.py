@@ -87,3 +87,11 @@ def test_missing_column_and_file(raw):
     (raw / src.KEY / REL).unlink()
     with pytest.raises(DataError, match="MANIFEST"):
         src.ingest(raw)
+
+
+def test_real_base_models_name_one_other_system(real):
+    rows, _, _ = real
+    b = src.base_models(rows.assign(model_id=rows["Model"].str.lower())).set_index("model_id")["base_name"]
+    assert b["deepseek-r1"] == "DeepSeek-V3" and b["claude 2.1"] == "Claude 2" and b["openvla"] == "Llama 2-7B"
+    assert "nvlm-d 72b" not in b.index  # "Qwen2-72B,InternViT-6B": built on two systems, no single base
+    assert b.str.contains(",").sum() == 0 and len(b) > 50

@@ -139,3 +139,18 @@ def test_row_of_the_wrong_length(raw):
     edit(raw, 5, ",bfloat16,", ",")
     with pytest.raises(DataError, match=r"row 5.*37 fields like the header, got 36"):
         src.ingest(raw)
+
+
+def test_a_size_read_from_the_name_is_told_from_a_safetensors_count(real):
+    _, models, _ = real
+    by_name = dict(zip(models["source_name"], models["params_note"]))
+    # 34.389: Yi-1.5-34B's safetensors count; Mixtral's 46.703 counts every expert
+    assert by_name["01-ai/Yi-1.5-34B"].startswith(src.FROM_SAFETENSORS)
+    # the leaderboard's fallback read "8b" from "1_8b" and "7b" from the name: not counts of the weights
+    for name in ("internlm/internlm2-1_8b", "Open-Orca/Mistral-7B-OpenOrca", "Qwen/Qwen2.5-3B-Instruct"):
+        assert by_name[name].startswith(src.FROM_NAME), name
+    assert src.leaderboard_name_size("internlm/internlm2-1_8b") == 8.0
+    assert src.leaderboard_name_size("HuggingFaceTB/SmolLM2-135M") == 0.135 and src.leaderboard_name_size("a/gpt2") is None
+    notes = models["params_note"].fillna("")
+    assert notes.str.startswith(src.FROM_NAME).sum() == 89
+    assert notes.str.startswith(src.FROM_SAFETENSORS).sum() == 459 - 89 - 3  # three runs have no size

@@ -1,7 +1,9 @@
 """A data audit anyone can run: ``make audit`` (``python -m llmscale.audit``).
 
 It reads only ``data/processed/`` and prints where open models' sizes come from (cited to
-the maker, inherited along a lineage, or from a source only), how many scores state their
+the maker, inherited along a lineage from a maker's fact, an exact count from the weights'
+safetensors metadata as the Open LLM Leaderboard reads it, or an aggregator's value only),
+for all open models and for those the charts use (:data:`CHARTED`), how many scores state their
 whole setting, the name-vs-size flags, the mixtures of experts without an active count, the
 conflicts by kind and the lineages. :func:`numbers` gives the same figures as text for the
 write-up (``llmscale.writeup``).
@@ -12,12 +14,27 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from . import predict_params
 from .catchall import stated
 from .io import read_table
-from .lineage import INHERITED_REF, ROOT_REF
-from .tables import CONFLICTS, MODELS, SCORES, SIZE_FLAGS
+from .lineage import ROOT_REF, inherited_from_maker
+from .sources import open_llm_leaderboard as oll
+from .tables import CONFLICTS, FRONTIER, MODELS, SCORES, SIZE_FLAGS, SOURCE_MODELS
+
+# Where an open model's total comes from, in the order the audit prints them.
+ORIGINS = {
+    "maker": "cited to the maker",
+    "inherited": "inherited along a lineage from a maker's fact",
+    "safetensors": "exact count from the weights' safetensors metadata (Open LLM Leaderboard)",
+    "source only": "from an aggregator only",
+}
+# Processed tables that list the models a chart draws (besides the prediction fits' training
+# models, read from predict_metrics.csv's specs).
+CHARTED = [FRONTIER, "over_time_steps.csv", "non_embedding.csv"]
+PREDICT_METRICS = "predict_metrics.csv"
 
 
 def _read(pdir: Path, name: str) -> pd.DataFrame:
@@ -25,13 +42,42 @@ def _read(pdir: Path, name: str) -> pd.DataFrame:
     return read_table(p, dtype={"source_row": str}) if p.exists() else pd.DataFrame()
 
 
-def size_origin(models: pd.DataFrame) -> pd.Series:
-    """Where each open model's total comes from: maker (a curated fact citing the maker's page),
-    inherited (from the model whose architecture it keeps) or source only (an aggregator's or a
-    harness's value, no maker page behind it)."""
+def size_origin(models: pd.DataFrame, source_models: pd.DataFrame | None = None) -> pd.Series:
+    """Where each model's total comes from (a key of :data:`ORIGINS`): ``maker`` (a curated fact
+    citing the maker's page), ``inherited`` (from a maker's fact of the model whose architecture
+    it keeps, along a chain of ``inherited from`` refs), ``safetensors`` (the Open LLM
+    Leaderboard's count of the repository's weights, not one it read from the name: see
+    :mod:`llmscale.sources.open_llm_leaderboard`), else ``source only``."""
     ref = models["total_params_b_ref"].fillna("")
-    return pd.Series(["maker" if r.startswith("curated: ") else "inherited" if r.startswith(INHERITED_REF) else "source only"
-                      for r in ref], index=models.index)
+    exact: set[str] = set()
+    if source_models is not None and len(source_models):
+        sm = source_models[source_models["source"] == oll.KEY]
+        note = sm["params_note"].fillna("")
+        ok = note.str.contains(oll.FROM_SAFETENSORS, regex=False) & ~note.str.contains(oll.FROM_NAME, regex=False)
+        exact = set(oll.KEY + ":" + sm.loc[ok, "source_row"].astype(str))
+    inherited = inherited_from_maker(models, "total_params_b").to_numpy()
+    return pd.Series(["maker" if r.startswith("curated: ") else "inherited" if i else "safetensors" if r in exact
+                      else "source only" for r, i in zip(ref, inherited)], index=models.index)
+
+
+def charted(pdir: Path) -> set[str] | None:
+    """The models the charts use: every model_id of the :data:`CHARTED` tables and the labelled
+    models of each fitted prediction spec; None if none of these tables has been built."""
+    ids: set[str] = set()
+    found = False
+    for name in CHARTED:
+        t = _read(pdir, name)
+        if len(t.columns):
+            found = True
+            ids |= set(t["model_id"].dropna())
+    metrics = _read(pdir, PREDICT_METRICS)
+    if len(metrics):
+        found = True
+        data = predict_params.frames(pdir, sorted(set(metrics["benchmark"])))
+        fitted = set(zip(metrics["benchmark"], metrics["setting"]))
+        used = data[data["label"].to_numpy() & np.array([k in fitted for k in zip(data["benchmark"], data["setting"])], dtype=bool)]
+        ids |= set(used["model_id"])
+    return ids if found else None
 
 
 def audit(processed_dir) -> dict:
@@ -41,10 +87,18 @@ def audit(processed_dir) -> dict:
     conflicts, flags = _read(pdir, CONFLICTS), _read(pdir, SIZE_FLAGS)
     out: dict = {}
     sized = models[(models["weights"] == "open") & models["total_params_b"].notna()]
-    origin = size_origin(sized).value_counts()
+    origin = size_origin(sized, _read(pdir, SOURCE_MODELS))
+    counts = origin.value_counts()
     out["open_sized"] = len(sized)
-    for k in ("maker", "inherited", "source only"):
-        out[f"size_{k.replace(' ', '_')}"] = int(origin.get(k, 0))
+    for k in ORIGINS:
+        out[f"size_{k.replace(' ', '_')}"] = int(counts.get(k, 0))
+    ids = charted(pdir)
+    if ids is not None:
+        on = sized["model_id"].isin(ids)
+        out["charted_sized"] = int(on.sum())
+        c = origin[on.to_numpy()].value_counts()
+        for k in ORIGINS:
+            out[f"charted_{k.replace(' ', '_')}"] = int(c.get(k, 0))
     full = stated(scores)
     out["scores"], out["scores_stated"] = len(scores), int(full.sum())
     mmlu = scores["benchmark"] == "mmlu"
@@ -77,12 +131,13 @@ def _pct(a: int, b: int) -> str:
 def numbers(processed_dir) -> dict[str, str]:
     """The audit's figures as text, for the write-up's data section."""
     a = audit(processed_dir)
-    n = a["open_sized"]
-    return {
-        "audit_open_sized": f"{n:,}",
-        "audit_size_maker": f"{a['size_maker']:,} ({_pct(a['size_maker'], n)})",
-        "audit_size_inherited": f"{a['size_inherited']:,} ({_pct(a['size_inherited'], n)})",
-        "audit_size_source_only": f"{a['size_source_only']:,} ({_pct(a['size_source_only'], n)})",
+    n, c = a["open_sized"], a.get("charted_sized", 0)
+    out = {"audit_open_sized": f"{n:,}", "audit_charted_sized": f"{c:,}"}
+    for k in ORIGINS:
+        key = k.replace(" ", "_")
+        out[f"audit_size_{key}"] = f"{a[f'size_{key}']:,} ({_pct(a[f'size_{key}'], n)})"
+        out[f"audit_charted_{key}"] = f"{a.get(f'charted_{key}', 0):,} ({_pct(a.get(f'charted_{key}', 0), c)})"
+    return out | {
         "audit_scores_stated": f"{a['scores_stated']:,} of {a['scores']:,} ({_pct(a['scores_stated'], a['scores'])})",
         "audit_mmlu_stated": f"{a['mmlu_stated']:,} of {a['mmlu_scores']:,}",
         "audit_merged": f"{a['merged']:,}",
@@ -97,11 +152,15 @@ def report(processed_dir) -> str:
     """The audit as the text ``make audit`` prints."""
     a = audit(processed_dir)
     n = a["open_sized"]
-    lines = [
-        f"Open models with a total parameter count: {n}",
-        f"  cited to the maker:     {a['size_maker']:>5}  {_pct(a['size_maker'], n)}",
-        f"  inherited along a lineage: {a['size_inherited']:>2}  {_pct(a['size_inherited'], n)}",
-        f"  from a source only:     {a['size_source_only']:>5}  {_pct(a['size_source_only'], n)}",
+    c = a.get("charted_sized")
+    lines = [f"Open models with a total parameter count: {n}" + (f"; used in a chart: {c}" if c is not None else "")]
+    for k, words in ORIGINS.items():
+        key = k.replace(" ", "_")
+        line = f"  {words + ':':<78}{a[f'size_{key}']:>5}  {_pct(a[f'size_{key}'], n):>4}"
+        if c is not None:
+            line += f"   charted {a[f'charted_{key}']:>4}  {_pct(a[f'charted_{key}'], c):>4}"
+        lines.append(line)
+    lines += [
         f"Scores with variant and shots stated: {a['scores_stated']} of {a['scores']} ({_pct(a['scores_stated'], a['scores'])}); "
         f"MMLU: {a['mmlu_stated']} of {a['mmlu_scores']}",
         f"Scores of a not-stated setting merged into an equal stated score: {a['merged']}",

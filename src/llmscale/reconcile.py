@@ -2,7 +2,9 @@
 
 Each fact of a model (total params, release date, ...) is taken from the first source in
 :data:`PRECEDENCE` that states it: curated facts with a citation first, then the makers'
-reports, then independent harnesses, then aggregators. The column ``<fact>_ref`` says where
+reports, then independent harnesses, then aggregators. Between the model's own curated facts
+and every source sit the maker's facts it inherits from the model whose architecture it
+keeps (:func:`llmscale.lineage.inherit`, ref ``inherited from <model_id>``). The column ``<fact>_ref`` says where
 the value came from (``curated: <url>`` or ``<source>:<source row>``). Where another source
 gives a value that differs from the one used (params by more than 5 %, release dates by
 more than 30 days, scores of the same setting by more than 1 point), both are listed in
@@ -19,6 +21,10 @@ from . import identity, lineage
 from .errors import DataError
 from .settings import SETTING_COLUMNS, with_setting_columns
 from .units import iso_date, plain_number
+
+# The source of a fact inherited along a lineage (:func:`llmscale.lineage.inherit`): it ranks
+# below the model's own curated fact and above every source.
+INHERITED = "inherited"
 
 PRECEDENCE = [
     "curated",
@@ -43,6 +49,7 @@ REPORTER_OF = {
     "obsscaling": "independent harness",
     "artificial-analysis": "aggregator for facts, its own harness for scores",
     "epoch-hub-2026": "aggregator for facts, its own harness for scores",
+    INHERITED: "maker's fact inherited from the model whose architecture it keeps",
 }
 # Sources never used for a fact, with the reason (they still show up in conflicts).
 EXCLUDED = {
@@ -175,6 +182,7 @@ def reconcile(source_models: pd.DataFrame, facts: pd.DataFrame, claims: pd.DataF
     for fact in NUMERIC:
         models[fact] = pd.to_numeric(models[fact])
     models = lineage.inherit(models, facts)
+    used = with_inherited(used, models)
     names = source_models.assign(rank=source_models["source"].map(_rank)).sort_values(["rank", "source_row"])
     models.insert(0, "name", names.drop_duplicates("model_id").set_index("model_id")["source_name"])
     models["name"] = models["name"].fillna(pd.Series(models.index.str.split("/").str[-1], index=models.index))
@@ -208,6 +216,30 @@ def reconcile(source_models: pd.DataFrame, facts: pd.DataFrame, claims: pd.DataF
         "ref_used": pairs["ref_used"], "value_other": pairs["value"], "ref_other": pairs["ref"], "reason": reasons,
     })
     return models, conflicts[CONFLICT_COLUMNS].reset_index(drop=True)
+
+
+def with_inherited(used: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
+    """The value used for each (model, fact) once inheritance is done: an inherited value
+    (``<fact>_ref`` ``inherited from <id>``) replaces the one a source gave, so every source
+    value more than 5 % away from it is listed as a fact conflict."""
+    rows = []
+    for fact in lineage.INHERITED:
+        if fact not in FACTS:
+            continue
+        ref = models[f"{fact}_ref"]
+        hit = ref.fillna("").str.startswith(lineage.INHERITED_REF)
+        vals = models.loc[hit, fact]
+        rows.append(pd.DataFrame({
+            "model_id": vals.index, "fact": fact,
+            "value": [f"{v:g}" if isinstance(v, float) else str(v) for v in vals], "source": INHERITED,
+            "ref": ref[hit].to_numpy(), "used_for_fact": True, "rank": 0,
+        }))
+    inh = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=used.columns)
+    if not len(inh):
+        return used
+    key = pd.MultiIndex.from_frame(used[["model_id", "fact"]])
+    drop = key.isin(pd.MultiIndex.from_frame(inh[["model_id", "fact"]]))
+    return pd.concat([used[~drop], inh[used.columns]], ignore_index=True)
 
 
 def source_lists(source_models: pd.DataFrame, ids: pd.Index) -> tuple[pd.Series, pd.Series]:

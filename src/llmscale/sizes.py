@@ -18,6 +18,8 @@ import re
 
 import pandas as pd
 
+from . import lineage
+
 TOLERANCE = 0.15
 _SIZE = re.compile(r"(?<![a-z0-9.])(\d+(?:[._]\d+)?)([bm])(?![a-z0-9])")
 COLUMNS = ["model_id", "kind", "name_size_b", "total_params_b", "total_params_b_ref", "active_params_b",
@@ -35,11 +37,12 @@ def name_size_b(model_id: str) -> float | None:
 
 
 def _cited(ref: pd.Series, models: pd.DataFrame) -> pd.Series:
-    """A curated total, or one inherited from a model whose total is curated."""
-    refs = models.set_index("model_id")["total_params_b_ref"].fillna("")
+    """A curated total, or one inherited (along a chain) from a model whose total is curated."""
     direct = ref.fillna("").str.startswith("curated: ")
-    parent = ref.fillna("").str.extract(r"^inherited from (\S+)$", expand=False)
-    return direct | parent.map(refs).fillna("").str.startswith("curated: ")
+    inherited = lineage.inherited_from_maker(models, "total_params_b")
+    inherited.index = models["model_id"].to_numpy()
+    ids = models.loc[ref.index, "model_id"]
+    return direct | ids.map(inherited).fillna(False).astype(bool)
 
 
 def size_flags(models: pd.DataFrame) -> pd.DataFrame:

@@ -21,6 +21,9 @@ Known problems and how they are handled:
   experts included: DeepSeek-V3 = 671e9, Mixtral 8x7B = 46.7e9).
 - There is no structured active-parameter or architecture column (sparsity is mentioned only
   in the free-text ``Parameters notes``): ``active_params_b`` and ``architecture`` stay blank.
+- ``Base model`` names the system a model was trained from, as Epoch spells its systems
+  ("Llama 2-7B", "DeepSeek-V3"): :func:`base_models` gives it for the model's lineage, unless it
+  lists several ("Qwen2-72B,InternViT-6B": a vision-language system built on two).
 - ``weights``: "Open weights (...)" -> open, the three closed labels -> closed, blank -> unknown;
   any other label stops the run.
 """
@@ -28,6 +31,8 @@ Known problems and how they are handled:
 from __future__ import annotations
 
 from pathlib import Path
+
+import pandas as pd
 
 from ..errors import DataError
 from ._common import blank, ingest_single_csv, models_frame, params_cell, records, scores_frame
@@ -96,6 +101,17 @@ def _model(r, file) -> dict:
         "weights": weights, "release_date": date, "total_params_b": total, "active_params_b": float("nan"),
         "architecture": None, "params_note": "; ".join(notes) or None,
     }
+
+
+BASE = "Base model"
+
+
+def base_models(rows) -> pd.DataFrame:
+    """The system each model was trained from (``Base model``), where it names one other system."""
+    b = rows[BASE].fillna("").str.strip() if BASE in rows else pd.Series("", index=rows.index)
+    keep = (b != "") & ~b.str.contains(",", regex=False) & (b.str.lower() != rows[NAME].str.strip().str.lower())
+    return pd.DataFrame({"model_id": rows.loc[keep, "model_id"], "base_name": b[keep],
+                         "source": KEY, "source_row": rows.loc[keep, "source_row"]})
 
 
 def tidy(rows, base):

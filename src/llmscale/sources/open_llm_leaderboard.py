@@ -4,6 +4,10 @@ One CSV, one row per evaluation run (459 runs of 439 repositories: some were run
 bfloat16 and float16). ``fullname`` is the repository id (``Model`` is the same as HTML);
 ``#Params (B)`` is the parameter count in billions that the leaderboard reads from the
 weights, so it counts every expert of a mixture of experts (Mixtral-8x7B = 46.703): a total.
+The leaderboard's submission code (``get_model_size``) takes the Hugging Face safetensors
+metadata of the repository, ``round(safetensors["total"] / 1e9, 3)``, an exact count of the
+weights; where a repository had no safetensors metadata, earlier versions of that code read
+the first ``<N>b`` / ``<N>m`` of the name instead (:func:`leaderboard_name_size`).
 ``MoE`` is a True/False flag, ``Type`` the submitter's category (an emoji and a label),
 ``Chat Template`` whether the chat template was applied. Each benchmark comes twice: ``<X> Raw``
 (accuracy, 0-1) and ``<X>`` (the leaderboard's score rescaled so that random guessing is 0);
@@ -35,6 +39,11 @@ Known problems and how they are handled:
   Chat template and type go into each score's ``note``.
 - ``Base Model`` names the repository a run's model was trained from (:func:`base_models`,
   for its lineage), unless it is the model itself or a merge.
+- 89 runs have exactly the size that name rule reads (Mistral-7B-OpenOrca 7.000 where Mistral
+  7B's weights hold 7.24B; internlm2-1_8b 8.000, the "8b" of "1_8b"): those are not counts of
+  the weights, and ``params_note`` says so (:data:`FROM_NAME`); every other positive value is
+  the safetensors count (:data:`FROM_SAFETENSORS`). A run whose weights hold exactly the round
+  number of its name is counted with the name-read ones: the file cannot tell them apart.
 - ``Available on the hub`` True is read as open weights (``weights`` open), else unknown.
 - 20 repositories have two runs (bfloat16 and float16, sometimes with different ``Type``
   labels or commits): both are kept, as different settings are never merged here; the
@@ -44,6 +53,7 @@ Known problems and how they are handled:
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -81,6 +91,19 @@ MOE_CLASSES = {
 HARNESS = "Open LLM Leaderboard v2 (lm-eval-harness)"
 SHOTS = {"ifeval": 0, "bbh": 3, "math_lvl5": 4, "gpqa": 0, "musr": 0, "mmlu_pro": 5}
 _BOOL = {"True": True, "False": False}
+FROM_SAFETENSORS = "exact count from the weights' safetensors metadata"
+FROM_NAME = "equals the size the leaderboard reads from the name when a repository has no safetensors metadata: not a count of the weights"
+_NAME_SIZE = re.compile(r"(\d+\.)?\d+(b|m)")
+
+
+def leaderboard_name_size(name: str) -> float | None:
+    """The size the leaderboard's fallback reads from a repository id, in billions: the first
+    ``<N>b`` or ``<N>m`` of the lowercased id, rounded to 3 places (None if there is none)."""
+    m = _NAME_SIZE.search(str(name).lower())
+    if not m:
+        return None
+    n = float(m.group(0)[:-1])
+    return round(n if m.group(0)[-1] == "b" else n / 1e3, 3)
 
 
 def ingest(raw_dir):
@@ -123,9 +146,11 @@ def _params(file, row, r) -> tuple[float, str | None]:
     if _non_positive(r[PARAMS]):
         return float("nan"), f"{PARAMS} given as {r[PARAMS]}, not a size"
     size = params_cell(file, row, PARAMS, r[PARAMS], "billions")
+    by_name = leaderboard_name_size(r[NAME])
+    origin = FROM_NAME if by_name is not None and abs(size - by_name) < 5e-4 else FROM_SAFETENSORS
     if str(r["Type"]).startswith("🌸"):
-        return size, "multimodal: the count includes the non-language weights"
-    return size, None
+        return size, f"{origin}; multimodal: the count includes the non-language weights"
+    return size, origin
 
 
 def _model(file, row, r) -> dict:
