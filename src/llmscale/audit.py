@@ -49,12 +49,7 @@ def size_origin(models: pd.DataFrame, source_models: pd.DataFrame | None = None)
     Leaderboard's count of the repository's weights, not one it read from the name: see
     :mod:`llmscale.sources.open_llm_leaderboard`), else ``source only``."""
     ref = models["total_params_b_ref"].fillna("")
-    exact: set[str] = set()
-    if source_models is not None and len(source_models):
-        sm = source_models[source_models["source"] == oll.KEY]
-        note = sm["params_note"].fillna("")
-        ok = note.str.contains(oll.FROM_SAFETENSORS, regex=False) & ~note.str.contains(oll.FROM_NAME, regex=False)
-        exact = set(oll.KEY + ":" + sm.loc[ok, "source_row"].astype(str))
+    exact = oll.exact_refs(source_models)
     inherited = inherited_from_maker(models, "total_params_b").to_numpy()
     return pd.Series(["maker" if r.startswith("curated: ") else "inherited" if i else "safetensors" if r in exact
                       else "source only" for r, i in zip(ref, inherited)], index=models.index)

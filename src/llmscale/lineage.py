@@ -253,7 +253,7 @@ def maker_backed(ref) -> bool:
     return isinstance(ref, str) and ref.startswith("curated: ")
 
 
-def inherit(models: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+def inherit(models: pd.DataFrame, facts: pd.DataFrame, exact: set[str] = frozenset()) -> pd.DataFrame:
     """Architecture facts a model shares with the model a curated ``same_architecture_as`` fact
     names (the maker says the two share their architecture), with ``<fact>_ref``
     ``inherited from <model_id>``.
@@ -264,6 +264,8 @@ def inherit(models: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
       an aggregator's 685B (the disagreement is listed in conflicts.csv by
       :func:`llmscale.reconcile.reconcile`).
     - A parent's value that only a source gives fills a blank, never replaces a value.
+    - A count of the model's own weights (a ref in ``exact``: the safetensors metadata) is
+      never replaced: it is more exact than a size the maker rounds ("12B").
 
     Chains (A keeps B's architecture, B keeps C's) are followed; a cycle stops."""
     m = models.copy()
@@ -281,7 +283,7 @@ def inherit(models: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
         if child in m.index and parent in m.index:
             for fact in INHERITED:
                 own = m.at[child, f"{fact}_ref"]
-                if pd.isna(m.at[parent, fact]) or maker_backed(own):
+                if pd.isna(m.at[parent, fact]) or maker_backed(own) or own in exact:
                     continue
                 from_maker = (parent, fact) in backed
                 if from_maker or pd.isna(m.at[child, fact]):

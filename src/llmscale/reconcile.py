@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from . import identity, lineage
+from .sources import open_llm_leaderboard
 from .errors import DataError
 from .settings import SETTING_COLUMNS, with_setting_columns
 from .units import iso_date, plain_number
@@ -181,7 +182,7 @@ def reconcile(source_models: pd.DataFrame, facts: pd.DataFrame, claims: pd.DataF
         models[f"{fact}_ref"] = refs[f"{fact}_ref"] if f"{fact}_ref" in refs else None
     for fact in NUMERIC:
         models[fact] = pd.to_numeric(models[fact])
-    models = lineage.inherit(models, facts)
+    models = lineage.inherit(models, facts, open_llm_leaderboard.exact_refs(source_models))
     used = with_inherited(used, models)
     names = source_models.assign(rank=source_models["source"].map(_rank)).sort_values(["rank", "source_row"])
     models.insert(0, "name", names.drop_duplicates("model_id").set_index("model_id")["source_name"])

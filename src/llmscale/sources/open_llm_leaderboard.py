@@ -199,3 +199,14 @@ def tidy(rows, base):
         models.append(_model(file, row, r))
         scores.extend(_scores(file, row, r))
     return models_frame(models), scores_frame(scores)
+
+
+def exact_refs(source_models) -> set[str]:
+    """The refs (``open-llm-leaderboard:<row>``) of this source's totals that count the
+    repository's weights (safetensors metadata), not a size read from the name."""
+    if source_models is None or not len(source_models):
+        return set()
+    sm = source_models[source_models["source"] == KEY]
+    note = sm["params_note"].fillna("")
+    ok = note.str.contains(FROM_SAFETENSORS, regex=False) & ~note.str.contains(FROM_NAME, regex=False)
+    return set(KEY + ":" + sm.loc[ok, "source_row"].astype(str))
