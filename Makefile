@@ -217,7 +217,7 @@ rerun: $(STAMP) ## Run one notebook with other parameters into build/runs/ (NB=0
 
 .PHONY: test
 test: $(STAMP) ## Run the test suite (units, bad inputs, the chain on a fixture, determinism)
-	$(PY) -m pytest -q -n $(TEST_JOBS) --dist loadfile
+	$(PY) -m pytest -q -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder
 
 .PHONY: audit
 audit: $(OUT_02) ## Print the data audit: where sizes come from, stated settings, size flags, conflicts by kind
