@@ -169,6 +169,19 @@ ALIASES = pa.DataFrameSchema(
     coerce=True,
 )
 
+# Ids of models no repository holds (closed models, a source's own name for a model), each
+# with the source spelling that names it: an alias may point only at a known id.
+MODEL_IDS = pa.DataFrameSchema(
+    {
+        "model_id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9][a-z0-9._\-+]*/[a-z0-9][a-z0-9._\-+]*$"), unique=True),
+        "source": _SOURCE,
+        "source_name": pa.Column(str),
+        "note": pa.Column(str, nullable=True),
+    },
+    strict=True,
+    coerce=True,
+)
+
 FRONTIER = pa.DataFrameSchema(
     {
         "dataset": pa.Column(str),
