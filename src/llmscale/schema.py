@@ -286,7 +286,7 @@ CONFLICTS = pa.DataFrameSchema(
 SIZE_FLAGS = pa.DataFrameSchema(
     {
         "model_id": pa.Column(str),
-        "kind": pa.Column(str, pa.Check.isin(["name_vs_total", "moe_without_active"])),
+        "kind": pa.Column(str, pa.Check.isin(["name_vs_total", "moe_without_active", "source_vs_model"])),
         "name_size_b": _params(),
         "total_params_b": _params(nullable=False),
         "total_params_b_ref": _ref(nullable=False),
