@@ -79,3 +79,15 @@ def fixture_raw(tmp_path) -> Path:
     dst = tmp_path / "raw"
     shutil.copytree(FIXTURE_RAW, dst)
     return dst
+
+
+# The files that take longest, first: `make test` hands whole files to its workers in this
+# order (--dist loadfile --no-loadscope-reorder), so the two full builds of test_make start at
+# once and the short files fill in around them instead of queueing behind them.
+SLOW_FIRST = ["test_make.py", "test_chain.py", "test_bytes.py", "test_source_artificial_analysis.py", "test_trends.py",
+              "test_api.py", "test_explorer.py", "test_notebooks.py"]
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FIRST)))  # stable: each file's tests keep their order

@@ -173,6 +173,46 @@ def test_an_alias_for_a_name_the_source_lacks(fixture_raw):
     assert exc.value.row == len(typo) + 1 and exc.value.column == "source_name" and exc.value.value == "Mistral 7b"
 
 
+def test_an_alias_pointing_at_no_known_id_is_located_with_the_nearest_one(fixture_raw, tmp_path):
+    (tmp_path / "interim").mkdir()
+    (tmp_path / "processed").mkdir()
+    ingest_all(fixture_raw, tmp_path / "interim", SOURCES)
+    clean.clean_all(fixture_raw, tmp_path / "interim", tmp_path / "processed", SOURCES)  # the fixture as it is: every target known
+    aliases = fixture_raw / "curated" / "aliases.csv"
+    lines = aliases.read_text(encoding="utf-8").splitlines()
+    row = lines.index("epoch-open-model-trends,Mistral 7B,mistralai/mistral-7b-v0.1,") + 1
+    edit(aliases, "epoch-open-model-trends,Mistral 7B,mistralai/mistral-7b-v0.1,", "epoch-open-model-trends,Mistral 7B,mistralai/mistral-7b-v01,")
+    with pytest.raises(DataError) as exc:
+        clean.clean_all(fixture_raw, tmp_path / "interim", tmp_path / "processed", SOURCES)
+    assert_located(exc, "aliases.csv", row, "model_id", "mistralai/mistral-7b-v01")
+    assert "nearest known id: 'mistralai/mistral-7b-v0.1'" in str(exc.value)
+
+
+def test_a_registered_id_must_name_a_spelling_its_source_has(fixture_raw, tmp_path):
+    (tmp_path / "interim").mkdir()
+    ingest_all(fixture_raw, tmp_path / "interim", SOURCES)
+    edit(fixture_raw / "curated" / "model_ids.csv", "cjtrowbridge,QwQ-32B,", "cjtrowbridge,QwQ 32B,")
+    with pytest.raises(DataError) as exc:
+        clean.clean_all(fixture_raw, tmp_path / "interim", tmp_path / "processed", SOURCES)
+    assert_located(exc, "model_ids.csv", 3, "source_name", "QwQ 32B")
+
+
+def test_registered_ids_are_alias_targets_and_a_misspelt_target_names_the_nearest():
+    from conftest import ROOT
+
+    curated = ROOT / "data/raw/curated"
+    aliases = clean.load_curated(curated, "aliases.csv", schema.ALIASES)
+    registered = clean.load_curated(curated, "model_ids.csv", schema.MODEL_IDS)
+    assert registered["model_id"].isin(aliases["model_id"]).all()  # an id is registered only for an alias to point at
+    typo = aliases.copy()
+    typo.loc[5, "model_id"] = typo.loc[5, "model_id"] + "x"
+    known = set(aliases["model_id"])
+    with pytest.raises(DataError) as exc:
+        identity.check_alias_targets(typo, known, curated / "aliases.csv")
+    assert exc.value.row == 7 and exc.value.column == "model_id"
+    assert str(exc.value).endswith(f"nearest known id: {aliases.loc[5, 'model_id']!r}")
+
+
 # --- audited faults: each reproduced on a broken copy of the fixture ------------------------------
 
 from llmscale import io as llio  # noqa: E402

@@ -130,12 +130,31 @@ def notebook_of_target(repo) -> dict:
     return out
 
 
+def _step_s(folder) -> float:
+    """How far in the future :func:`touch` puts a file: a tenth of a second where the file
+    system keeps sub-second times (the kernel stamps files from a clock that ticks every few
+    milliseconds), two seconds where it keeps whole seconds."""
+    probes = []
+    for i in range(3):
+        p = Path(folder) / f".mtime-probe-{i}"
+        p.write_bytes(b"")
+        probes.append(p.stat().st_mtime_ns)
+        p.unlink()
+        time.sleep(0.013)
+    return 2.0 if all(ns % 1_000_000_000 == 0 for ns in probes) else 0.1
+
+
+TOUCHED = {"until": 0.0, "step": None}
+
+
 def would_run(repo):
     """The notebooks ``make figures`` would execute now, in order, found without running them:
     ``make -t`` touches every target that is out of date (following the chain as a real
     build would) and names each. The tree is up to date afterwards."""
     owner = notebook_of_target(repo)
-    time.sleep(2.1)  # past the future mtime touch() gives, so that touched targets end up newer
+    wait = TOUCHED["until"] - time.time()
+    if wait > 0:  # past the future mtime touch() gave, so that touched targets end up newer
+        time.sleep(wait + (TOUCHED["step"] or 0.1))
     out = make(repo, "-t", "figures")
     touched = [line.split(" ", 1)[1] for line in out.splitlines() if line.startswith("touch ")]
     return list(dict.fromkeys(owner[t] for t in touched if t in owner))
@@ -146,7 +165,10 @@ def settle(repo):
 
 
 def touch(path):
-    t = time.time() + 2
+    if TOUCHED["step"] is None:
+        TOUCHED["step"] = _step_s(Path(path).parent)
+    t = time.time() + TOUCHED["step"]
+    TOUCHED["until"] = max(TOUCHED["until"], t)
     os.utime(path, (t, t))
 
 

@@ -57,7 +57,7 @@ def models():
 def test_the_processed_table_is_fixed_and_its_flags_written(models):
     flags = pd.read_csv(PROCESSED / "size_flags.csv")
     assert not set(flags["model_id"]) & {"internlm/internlm2-1_8b", "qwen/qwen3-4b", "qwen/qwen3-0.6b"}
-    again = sizes.size_flags(models.reset_index())
+    again = sizes.size_flags(models.reset_index(), pd.read_csv(PROCESSED / "source_models.csv", dtype={"source_row": str}))
     assert sorted(zip(again["kind"], again["model_id"])) == sorted(zip(flags["kind"], flags["model_id"]))
 
 
@@ -76,3 +76,47 @@ def test_gpqa_diamond_never_shares_the_gpqa_column():
     ls = s[s["source"] == "llm-stats"]
     assert not ls.loc[ls["benchmark"] == "gpqa", "note"].fillna("").str.contains("diamond", case=False).any()
     assert ls.loc[ls["benchmark"] == "gpqa_diamond", "note"].fillna("").str.contains("diamond", case=False).all()
+
+
+def test_a_raw_file_cut_inside_its_last_field_is_flagged_against_the_model_and_its_name(models, tmp_path):
+    """``355`` -> ``3`` at the end of cjtrowbridge's file keeps the field count (the reader cannot
+    tell; the manifest's sha256 can): the row's 3B is flagged against the model's 355B and the
+    355B its own spelling states, so GLM-4.5 is never drawn at 3B without a line saying so."""
+    import shutil
+
+    from llmscale.sources import cjtrowbridge
+
+    raw = Path(__file__).parents[1] / "data" / "raw"
+    cut = tmp_path / cjtrowbridge.KEY / cjtrowbridge.FILES[0]
+    cut.parent.mkdir(parents=True)
+    shutil.copy(raw / cjtrowbridge.KEY / cjtrowbridge.FILES[0], cut)
+    text = cut.read_text()
+    assert text.endswith("GLM-4.5 (355B total/32B active),84.60%,,355\n")
+    cut.write_text(text[: -len("55\n")])
+    rows = cjtrowbridge.ingest(tmp_path)  # read as data: same fields, no error
+    assert rows["B Params"].iloc[-1] == "3"
+    source_models = pd.read_csv(PROCESSED / "source_models.csv", dtype={"source_row": str})
+    ids = source_models[source_models["source"] == cjtrowbridge.KEY].set_index("source_row")["model_id"]
+    read, _ = cjtrowbridge.tidy(rows.assign(model_id=rows["source_row"].map(ids)), tmp_path / cjtrowbridge.KEY)
+    assert read.set_index("source_row").at["94", "total_params_b"] == 3
+    broken = pd.concat([source_models[source_models["source"] != cjtrowbridge.KEY], read], ignore_index=True)
+    before = sizes.size_flags(models.reset_index(), source_models)
+    after = sizes.size_flags(models.reset_index(), broken)
+    new = after[~after["total_params_b_ref"].isin(before["total_params_b_ref"]) | ~after["note"].isin(before["note"])]
+    assert new[["model_id", "kind", "total_params_b_ref", "total_params_b"]].values.tolist() == [
+        ["zai-org/glm-4.5", "source_vs_model", "cjtrowbridge:94", 3.0]]
+    assert new["note"].iloc[0] == ("cjtrowbridge row 94 (GLM-4.5 (355B total/32B active)) gives 3B, "
+                                   "against the model's 355B and the 355B its name states")
+    assert not new["explained"].iloc[0]
+
+
+def test_a_cut_value_in_the_source_used_is_flagged_against_the_other_sources():
+    models = pd.DataFrame({"model_id": ["z/glm"], "weights": ["open"], "architecture": ["moe"], "total_params_b": [3.0],
+                           "total_params_b_ref": ["a:2"], "active_params_b": [32.0]})
+    rows = pd.DataFrame({"source": ["a", "b", "c"], "source_row": ["2", "7", "9"], "source_name": ["GLM", "GLM", "glm"],
+                         "model_id": ["z/glm"] * 3, "total_params_b": [3.0, 355.0, 358.0], "active_params_b": [32.0, None, None]})
+    flags = sizes.size_flags(models, rows)
+    assert flags["total_params_b_ref"].tolist() == ["a:2", "b:7", "c:9"]  # the others disagree with the value used too
+    assert (flags["kind"] == "source_vs_model").all()
+    assert flags["note"].iloc[0] == "a row 2 (GLM) gives 3B (the value used), against the 356.5B median of the model's other source rows"
+    assert flags["note"].iloc[1] == "b row 7 (GLM) gives 355B, against the model's 3B"

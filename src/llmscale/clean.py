@@ -56,8 +56,8 @@ def apply_corrections(rows: pd.DataFrame, corrections: pd.DataFrame, key: str, f
 
 
 def check_aliases(aliases: pd.DataFrame, ingested: dict[str, pd.DataFrame], file) -> None:
-    """Every source-specific alias names a spelling its source really has (a typo in the
-    alias table would otherwise do nothing, silently)."""
+    """Every source-specific alias (or registered id, model_ids.csv) names a spelling its
+    source really has (a typo in the alias table would otherwise do nothing, silently)."""
     names = {key: set(rows[READERS[key].NAME]) for key, rows in ingested.items()}
     for i, (source, name) in enumerate(zip(aliases["source"], aliases["source_name"])):
         if source in names and name not in names[source]:
@@ -128,7 +128,14 @@ def clean_all(raw_dir, interim_dir, processed_dir, sources) -> pd.DataFrame:
         file = Path(raw_dir) / key / reader.FILES[0] if len(reader.FILES) == 1 else Path(raw_dir) / key
         ingested[key] = apply_corrections(rows, corrections, key, file, curated / "corrections.csv")
     check_aliases(aliases, raw, curated / "aliases.csv")
-    registry = identity.build_registry(facts["model_id"], ingested, {k: READERS[k].NAME for k in sources}, aliases)
+    model_ids = load_curated(curated, "model_ids.csv", schema.MODEL_IDS)
+    check_aliases(model_ids, raw, curated / "model_ids.csv")
+    names = {k: READERS[k].NAME for k in sources}
+    links = facts.loc[facts["field"].isin(reconcile.LINKS), "value"].dropna()
+    known = identity.known_ids(facts["model_id"], links, ingested, names, aliases, model_ids["model_id"])
+    read = aliases["source"].isin(sources) | ((aliases["source"] == "*") & set(READERS).issubset(sources))
+    identity.check_alias_targets(aliases[read], known, curated / "aliases.csv")  # an alias of a source not read is not checked
+    registry = identity.build_registry(facts["model_id"], ingested, names, aliases)
 
     all_models, all_scores, all_ids, all_prices, all_bases, counts = [], [], [], [], [], []
     for key in sources:
@@ -168,8 +175,8 @@ def clean_all(raw_dir, interim_dir, processed_dir, sources) -> pd.DataFrame:
     write_table(scores, out / SCORES, ["source", "source_row", "benchmark"])
     write_table(schema.validate(models, schema.MODELS, out / MODELS, row_col=None), out / MODELS, ["model_id"])
     write_table(conflicts, out / CONFLICTS, ["model_id", "kind", "item", "ref_other"])
-    flags = schema.validate(sizes.size_flags(models), schema.SIZE_FLAGS, out / SIZE_FLAGS, row_col=None)
-    write_table(flags, out / SIZE_FLAGS, ["kind", "model_id"])
+    flags = schema.validate(sizes.size_flags(models, source_models), schema.SIZE_FLAGS, out / SIZE_FLAGS, row_col=None)
+    write_table(flags, out / SIZE_FLAGS, ["kind", "model_id", "total_params_b_ref"])
     write_table(unmatched, out / UNMATCHED, ["source", "source_row"])
     prices = price_table(all_prices)
     write_table(schema.validate(prices, schema.PRICES, out / PRICES), out / PRICES, ["source", "source_row"])

@@ -98,12 +98,12 @@ TABLES = {
         "ref_other": ("", "where the differing value came from"),
         "reason": ("", "why the used value was preferred (the documented precedence)"),
     }),
-    SIZE_FLAGS: (schema.SIZE_FLAGS, "models.csv, by llmscale.sizes", {
-        "model_id": ("", "canonical id of an open model"),
-        "kind": ("", "name_vs_total (total more than 15 % from the size in the id) or moe_without_active (a mixture of experts with a total but no active count)"),
-        "name_size_b": ("billions", "the size the id states (its largest <N>b / <N>m token); blank when it states none"),
-        "total_params_b": ("billions", "the model table's total"),
-        "total_params_b_ref": ("", "where that total came from (see models.csv)"),
+    SIZE_FLAGS: (schema.SIZE_FLAGS, "models.csv and source_models.csv, by llmscale.sizes", {
+        "model_id": ("", "canonical id of an open model (of any model for source_vs_model)"),
+        "kind": ("", "name_vs_total (total more than 15 % from the size in the id), moe_without_active (a mixture of experts with a total but no active count) or source_vs_model (one source row's total more than 2 times off the model's total from elsewhere or the size its own spelling states)"),
+        "name_size_b": ("billions", "the size the id states (its largest <N>b / <N>m token; for source_vs_model, the source's spelling); blank when it states none"),
+        "total_params_b": ("billions", "the model table's total (for source_vs_model, the source row's)"),
+        "total_params_b_ref": ("", "where that total came from (see models.csv; for source_vs_model, the source row)"),
         "active_params_b": ("billions", "the model table's active count"),
         "explained": ("", "the total is a curated fact citing the maker (or inherited from one), which explains the difference from the name"),
         "note": ("", "the flag in words"),

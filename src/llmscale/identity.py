@@ -14,6 +14,9 @@ A source spelling gets its id, in this order:
    step 1 and 2 and the curated facts); an exact lookup, never a fuzzy comparison;
 4. otherwise it is **unmatched**: it keeps its normalised name as a provisional id and is
    listed, with the reason, in ``data/processed/unmatched.csv``.
+
+An alias may point only at a known id (:func:`known_ids`, :func:`check_alias_targets`): a
+misspelt target is an error naming the alias row and the nearest known id, not a new model.
 """
 
 from __future__ import annotations
@@ -91,6 +94,45 @@ def build_registry(curated_ids, ingested: dict[str, pd.DataFrame], name_columns:
             if h:
                 ids.add(renames.get(h, h))
     return Registry(ids)
+
+
+def known_ids(curated_ids, links, ingested: dict[str, pd.DataFrame], name_columns: dict[str, str], aliases: pd.DataFrame,
+              registered) -> set[str]:
+    """The ids a model may have without a new record: curated facts' ids and the ids their
+    links name, every repository id a source spells (renamed repositories under their current
+    name), the id a source's un-aliased spelling reaches by its match key alone, and the ids
+    ``data/raw/curated/model_ids.csv`` registers (models no repository holds, each with the
+    source spelling that names it). An alias may only point at one of these."""
+    renames = global_aliases(aliases)
+    ids = set(curated_ids) | set(links) | set(registered)
+    keys = set()
+    for key, rows in ingested.items():
+        names = rows[name_columns[key]].astype(str)
+        for n in names:
+            h = hf_id(n)
+            if h:
+                ids.add(renames.get(h, h))
+        aliased = names.isin(set(aliases.loc[aliases["source"] == key, "source_name"])) | names.str.strip().str.lower().isin(renames)
+        keys |= set(match_keys(names[~aliased]))
+    targets = pd.Series(sorted(set(aliases["model_id"]) - ids), dtype=object)
+    return ids | set(targets[match_keys(targets).isin(keys)])
+
+
+def check_alias_targets(aliases: pd.DataFrame, known: set[str], file) -> None:
+    """Every alias points at a known id (:func:`known_ids`): a misspelt target would otherwise
+    make a model of its own, with none of the facts and scores of the model meant. The row
+    named is the file's (``aliases``' index is its data rows from 0)."""
+    import difflib
+
+    from .errors import DataError
+
+    ordered = sorted(known)
+    for i, target in zip(aliases.index, aliases["model_id"]):
+        if target not in known:
+            near = difflib.get_close_matches(target, ordered, n=1, cutoff=0)
+            raise DataError(file, i + 2, "model_id", target,
+                            "a known model id (a curated fact's, a source's repository id, or one in model_ids.csv)"
+                            + (f"; nearest known id: {near[0]!r}" if near else ""))
 
 
 def assign(rows: pd.DataFrame, key: str, name_col: str, aliases: pd.DataFrame, registry: Registry) -> pd.DataFrame:

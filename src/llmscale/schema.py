@@ -169,6 +169,19 @@ ALIASES = pa.DataFrameSchema(
     coerce=True,
 )
 
+# Ids of models no repository holds (closed models, a source's own name for a model), each
+# with the source spelling that names it: an alias may point only at a known id.
+MODEL_IDS = pa.DataFrameSchema(
+    {
+        "model_id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9][a-z0-9._\-+]*/[a-z0-9][a-z0-9._\-+]*$"), unique=True),
+        "source": _SOURCE,
+        "source_name": pa.Column(str),
+        "note": pa.Column(str, nullable=True),
+    },
+    strict=True,
+    coerce=True,
+)
+
 FRONTIER = pa.DataFrameSchema(
     {
         "dataset": pa.Column(str),
@@ -273,7 +286,7 @@ CONFLICTS = pa.DataFrameSchema(
 SIZE_FLAGS = pa.DataFrameSchema(
     {
         "model_id": pa.Column(str),
-        "kind": pa.Column(str, pa.Check.isin(["name_vs_total", "moe_without_active"])),
+        "kind": pa.Column(str, pa.Check.isin(["name_vs_total", "moe_without_active", "source_vs_model"])),
         "name_size_b": _params(),
         "total_params_b": _params(nullable=False),
         "total_params_b_ref": _ref(nullable=False),
