@@ -60,6 +60,8 @@ def test_the_chain_reads_curated_scores_into_the_scores_table(fixture_raw, tmp_p
     assert row["note"].item() == ("maker's page: https://mistral.ai/news/announcing-mistral-7b; "
                                   "same value as cjtrowbridge:4 (variant not stated, shots not stated)")
     assert not ((s["source"] == "cjtrowbridge") & (s["source_row"] == "4") & (s["benchmark"] == "mmlu")).any()
+    credits = pd.read_csv(tmp_path / "processed" / "sources.csv").set_index("source")  # charts credit every source they use
+    assert credits.at["curated", "credit"].startswith("the models' makers")
     chart = audit.audit(tmp_path / "processed")["maker"]["size_vs_mmlu"]  # the chart's points, as 03_size_vs_mmlu draws them
     assert chart["values"] == len(size_vs_mmlu.ours(tmp_path / "processed", ["mmlu"])) > 0
 

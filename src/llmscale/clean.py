@@ -16,6 +16,8 @@ from .tables import PRICES, AS_PUBLISHED, CONFLICTS, DICTIONARY, MODELS, SCORES,
 
 DROP_ROW = "(row)"
 CURATED_SCORES = "scores.csv"  # the makers' own benchmark numbers, under data/raw/curated/
+CURATED_CREDIT = {"source": "curated", "credit": "the models' makers (each score's page in data/raw/curated/scores.csv)",
+                  "licence": "none stated (facts; cited to each maker)", "repo": "", "commit": ""}
 
 
 def load_curated(curated_dir, name: str, table_schema) -> pd.DataFrame:
@@ -191,6 +193,8 @@ def clean_all(raw_dir, interim_dir, processed_dir, sources) -> pd.DataFrame:
     write_table(schema.validate(prices, schema.PRICES, out / PRICES), out / PRICES, ["source", "source_row"])
     man = manifest.load(raw_dir)
     credits = man[man["source"].isin(sources)][["source", "credit", "licence", "repo", "commit"]].drop_duplicates("source")
+    if len(curated_rows):  # the makers' own numbers: each row cites its maker's page
+        credits = pd.concat([pd.DataFrame([CURATED_CREDIT]), credits], ignore_index=True)
     write_table(credits, out / SOURCES, ["source"])
     write_table(dictionary.dictionary(), out / DICTIONARY)
     return pd.DataFrame(counts)
