@@ -115,7 +115,7 @@ RAW_01 := $(RAW)/MANIFEST.csv $(sort $(shell find $(addprefix $(RAW)/,$(RAW_READ
 	$(shell $(PYTHON) src/llmscale/nbdeps.py --listed $(RAW)/MANIFEST.csv $(RAW_READ) '$(RAW_DATED)'))  # make cannot name files with spaces
 OUT_01 := $(foreach s,$(SOURCES_READ),$(INTERIM)/$(s).csv) build/01_ingest.ipynb
 
-RAW_02 := $(RAW)/MANIFEST.csv $(addprefix $(RAW)/curated/,corrections.csv aliases.csv model_ids.csv models.csv makers.csv)
+RAW_02 := $(RAW)/MANIFEST.csv $(addprefix $(RAW)/curated/,corrections.csv aliases.csv model_ids.csv models.csv makers.csv scores.csv)
 OUT_02 := $(addprefix $(PROCESSED)/,source_models.csv scores.csv models.csv conflicts.csv unmatched.csv size_flags.csv \
 	as_published_cjtrowbridge.csv sources.csv dictionary.csv prices.csv) build/02_clean.ipynb
 

@@ -70,3 +70,46 @@ def test_safetensors_counts_are_their_own_origin_and_charted_models_are_counted_
     n = audit.numbers(d)
     assert n["audit_size_safetensors"] == "1 (17%)" and n["audit_charted_safetensors"] == "1 (50%)"
     assert "safetensors metadata (Open LLM Leaderboard)" in audit.report(d)
+
+
+# Real rows of data/processed/scores.csv: Meta's and Qwen's own MMLU (curated), Swallow's runs of the same models
+# and setting, and a model whose maker publishes no MMLU in this setting.
+MAKER_ROWS = pd.DataFrame({
+    "model_id": ["meta-llama/llama-4-scout-17b-16e"] * 2 + ["qwen/qwen2.5-0.5b"] * 2 + ["sbintuitions/sarashina2.2-0.5b"],
+    "benchmark": ["mmlu"] * 5, "value": [79.6, 78.0, 47.5, 47.9, 26.2], "shots": [5] * 5, "cot": [None] * 5,
+    "variant": ["base"] * 5, "reporter": ["maker", "independent", "maker", "independent", "independent"],
+    "harness": [None, "Swallow", None, "Swallow", "Swallow"],
+    "source": ["curated", "swallow", "curated", "swallow", "swallow"],
+    "source_row": ["27", "_data/model.yml#meta-llama/Llama-4-Scout-17B-16E/en_pre/MMLU", "2",
+                   "_data/model.yml#Qwen/Qwen2.5-0.5B/en_pre/MMLU", "_data/model.yml#sbintuitions/sarashina2.2-0.5b/en_pre/MMLU"],
+    "note": [None] * 5,
+})
+
+
+def test_maker_check_compares_the_value_used_and_the_sources_with_the_makers_number():
+    used = pd.DataFrame({"model_id": ["meta-llama/llama-4-scout-17b-16e", "qwen/qwen2.5-0.5b", "sbintuitions/sarashina2.2-0.5b"],
+                         "benchmark": "mmlu", "setting": "base, 5-shot", "value": [78.0, 47.9, 26.2], "source": "swallow"})
+    c = audit.maker_check(used, MAKER_ROWS).set_index("model_id")
+    assert c["maker_value"].tolist()[:2] == [79.6, 47.5] and pd.isna(c.at["sbintuitions/sarashina2.2-0.5b", "maker_value"])
+    assert c["agrees"].tolist()[:2] == [False, True] and pd.isna(c["agrees"].iloc[2])
+    assert c["other_source"].tolist() == ["swallow"] * 3 and c["source_agrees"].tolist()[:2] == [False, True]
+
+
+def test_audit_counts_charted_mmlu_values_with_a_makers_number(tmp_path):
+    _fixture(tmp_path)
+    MAKER_ROWS.to_csv(tmp_path / "scores.csv", index=False)
+    # the staircase steps 04_over_time wrote: each the highest-ranked value, the curated one where it exists
+    pd.DataFrame({"benchmark": "mmlu", "setting": "base, 5-shot", "threshold": [70, 40, 20], "measure": "total",
+                  "model_id": ["meta-llama/llama-4-scout-17b-16e", "qwen/qwen2.5-0.5b", "sbintuitions/sarashina2.2-0.5b"],
+                  "release_date": ["2025-04-05", "2024-09-19", "2025-03-05"], "params_b": [109.0, 0.49, 0.8],
+                  "value": [79.6, 47.5, 26.2], "previous_b": [None] * 3}).to_csv(tmp_path / "over_time_steps.csv", index=False)
+    m = audit.audit(tmp_path)["maker"]
+    assert list(m) == ["staircase"]  # no prices.csv here: the size-vs-MMLU chart's points are not built
+    s = m["staircase"]
+    assert (s["values"], s["with_maker"], s["agree"], s["sources_compared"], s["sources_off"]) == (3, 2, 2, 2, 1)
+    assert s["table"]["source"].tolist() == ["curated", "curated", "swallow"]
+    out = audit.report(tmp_path)
+    assert "MMLU staircases (base, 5-shot): 3 values; 2 with a maker number, 2 of them within 1 point (100%)" in out
+    assert "2 compared, 1 more than 1 point off the maker (50%)" in out
+    assert "meta-llama/llama-4-scout-17b-16e (base, 5-shot): swallow 78, maker 79.6" in out
+    assert audit.numbers(tmp_path)["audit_maker_staircase"].startswith("2 of 3 values have the maker's number")

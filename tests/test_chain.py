@@ -101,9 +101,11 @@ def test_unmatched_rows_and_conflicts_are_listed(built):
     row = unmatched[(unmatched["source"] == "cjtrowbridge") & (unmatched["source_name"] == "Llama 3.2 1B")]
     assert len(row) == 1 and "no alias" in row.iloc[0]["reason"]
     conflicts = pd.read_csv(built["processed"] / "conflicts.csv", dtype=str)
-    mmlu = conflicts[(conflicts["model_id"] == "mistralai/mistral-7b-v0.1") & (conflicts["kind"] == "score")]
-    assert mmlu[["value_used", "ref_used", "value_other", "ref_other"]].values.tolist() == [
-        ["60.1", "epoch-open-model-trends:4", "62.5", "cjtrowbridge:4"]
+    # the original chart's 62.50% is Mistral's own number (curated, base 5-shot): merged into it; Epoch's 60.1, of no
+    # stated setting, differs from it and is kept apart, listed against the maker's number
+    mmlu = conflicts[(conflicts["model_id"] == "mistralai/mistral-7b-v0.1") & conflicts["kind"].isin(["score", "setting"])]
+    assert mmlu[["kind", "value_used", "ref_used", "value_other", "ref_other"]].values.tolist() == [
+        ["setting", "62.5", "curated:2", "60.1", "epoch-open-model-trends:4"]
     ]
 
 
@@ -112,9 +114,13 @@ def test_over_time_tables_and_figures(built):
     fits = pd.read_csv(built["processed"] / "over_time_halving.csv")
     # the fixture's dated MMLU >= 60 models: LLaMA 65B (2023-02), Mistral 7B (2023-09, 7.3B curated), then
     # Yi-34B (2023-11) is larger: two steps, by total and by active size alike
-    s60 = steps[(steps["benchmark"] == "mmlu") & (steps["threshold"] == 60) & (steps["measure"] == "total")]
+    s60 = steps[(steps["benchmark"] == "mmlu") & (steps["threshold"] == 60) & (steps["measure"] == "total")
+                & (steps["setting"] == "variant not stated, shots not stated")]
     assert s60["model_id"].tolist() == ["llama-1-65b", "mistralai/mistral-7b-v0.1"]
     assert s60["params_b"].tolist() == [65.0, 7.3] and s60["previous_b"].iloc[1] == 65.0
+    # Mistral's own 62.5 (curated, base 5-shot) is a staircase of its own setting, one step
+    base = steps[(steps["benchmark"] == "mmlu") & (steps["threshold"] == 60) & (steps["setting"] == "base, 5-shot")]
+    assert base[["model_id", "value"]].drop_duplicates().values.tolist() == [["mistralai/mistral-7b-v0.1", 62.5]]
     assert (fits["status"].str.startswith(("not fitted", "same staircase as ")) | (fits["status"] == "fitted")).all()
     assert fits.loc[fits["steps"] < 5, "halving_months"].isna().all()
     assert fits.loc[fits["same_as"].notna(), "status"].str.startswith("same staircase as ").all()

@@ -5,8 +5,11 @@ the maker, inherited along a lineage from a maker's fact, an exact count from th
 safetensors metadata as the Open LLM Leaderboard reads it, or an aggregator's value only),
 for all open models and for those the charts use (:data:`CHARTED`), how many scores state their
 whole setting, the name-vs-size flags, the mixtures of experts without an active count, the
-conflicts by kind and the lineages. :func:`numbers` gives the same figures as text for the
-write-up (``llmscale.writeup``).
+conflicts by kind and the lineages, and how the MMLU values the headline charts use (the
+size-vs-MMLU chart's headline setting, and the MMLU staircases of ``04_over_time`` where
+``over_time_steps.csv`` exists) compare with the maker's own number in the same setting
+(``data/raw/curated/scores.csv``, source ``curated``). :func:`numbers` gives the same figures as
+text for the write-up (``llmscale.writeup``).
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from . import predict_params
 from .catchall import stated
 from .io import read_table
 from .lineage import ROOT_REF, inherited_from_maker
+from .reconcile import PRECEDENCE
+from .settings import setting_label
 from .sources import open_llm_leaderboard as oll
-from .tables import CONFLICTS, FRONTIER, MODELS, SCORES, SIZE_FLAGS, SOURCE_MODELS
+from .tables import CONFLICTS, FRONTIER, MODELS, PRICES, SCORES, SIZE_FLAGS, SOURCE_MODELS
 
 # Where an open model's total comes from, in the order the audit prints them.
 ORIGINS = {
@@ -33,8 +38,11 @@ ORIGINS = {
 }
 # Processed tables that list the models a chart draws (besides the prediction fits' training
 # models, read from predict_metrics.csv's specs).
-CHARTED = [FRONTIER, "over_time_steps.csv", "non_embedding.csv"]
+STEPS = "over_time_steps.csv"  # written by 04_over_time
+CHARTED = [FRONTIER, STEPS, "non_embedding.csv"]
 PREDICT_METRICS = "predict_metrics.csv"
+MAKER_TOLERANCE = 1.0  # points: a value within this of the maker's number agrees with it
+KEY = ["model_id", "benchmark", "setting"]
 
 
 def _read(pdir: Path, name: str) -> pd.DataFrame:
@@ -75,6 +83,51 @@ def charted(pdir: Path) -> set[str] | None:
     return ids if found else None
 
 
+def _ranked(scores: pd.DataFrame) -> pd.DataFrame:
+    """Scores with their setting label, highest-ranked source first (as every chart picks them)."""
+    s = scores.assign(setting=setting_label(scores))
+    s = s.assign(rank=s["source"].map({k: i for i, k in enumerate(PRECEDENCE)}).fillna(len(PRECEDENCE)))
+    return s.sort_values(["rank", "source", "source_row"], kind="mergesort")
+
+
+def maker_check(used: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """Each value ``used`` (model_id, benchmark, setting, value, source) beside the maker's
+    number in the same setting (the curated score; blank where none is curated) and the value
+    the highest-ranked other source gives there (the one a chart would use without the curated
+    score). ``agrees`` / ``source_agrees``: within :data:`MAKER_TOLERANCE` of the maker's number
+    (blank where there is nothing to compare)."""
+    s = _ranked(scores)
+    maker = s[s["source"] == "curated"].drop_duplicates(KEY)[KEY + ["value", "source_row"]]
+    maker = maker.rename(columns={"value": "maker_value", "source_row": "maker_row"})
+    other = s[s["source"] != "curated"].drop_duplicates(KEY)[KEY + ["value", "source", "source_row"]]
+    other = other.rename(columns={"value": "source_value", "source": "other_source", "source_row": "other_row"})
+    out = used[KEY + ["value", "source"]].drop_duplicates().merge(maker, on=KEY, how="left").merge(other, on=KEY, how="left")
+    known = out["maker_value"].notna()
+    out["agrees"] = ((out["value"] - out["maker_value"]).abs() <= MAKER_TOLERANCE).where(known)
+    both = known & out["source_value"].notna()
+    out["source_agrees"] = ((out["source_value"] - out["maker_value"]).abs() <= MAKER_TOLERANCE).where(both)
+    return out.reset_index(drop=True)
+
+
+def charted_mmlu(processed_dir, scores: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The MMLU values the headline charts use, each with its setting and source:
+    ``size_vs_mmlu`` (the headline setting of ``03_size_vs_mmlu``,
+    :func:`llmscale.size_vs_mmlu.headline_points`) and ``staircase`` (the MMLU steps of the
+    staircases in ``over_time_steps.csv``, where ``04_over_time`` has written it)."""
+    from .size_vs_mmlu import headline_points
+
+    pdir = Path(processed_dir)
+    out = {}
+    if (pdir / PRICES).exists():
+        out["size_vs_mmlu"] = headline_points(pdir, ["mmlu"]).rename(columns={"score": "value"})
+    steps = _read(pdir, STEPS)
+    if len(steps):
+        steps = steps[steps["benchmark"] == "mmlu"]
+        used = _ranked(scores).drop_duplicates(KEY)[KEY + ["source"]]
+        out["staircase"] = steps.merge(used, on=KEY, how="left")
+    return out
+
+
 def audit(processed_dir) -> dict:
     """The audit's figures and lists, from the processed tables."""
     pdir = Path(processed_dir)
@@ -98,7 +151,7 @@ def audit(processed_dir) -> dict:
     out["scores"], out["scores_stated"] = len(scores), int(full.sum())
     mmlu = scores["benchmark"] == "mmlu"
     out["mmlu_scores"], out["mmlu_stated"] = int(mmlu.sum()), int((full & mmlu).sum())
-    out["merged"] = int(scores["note"].fillna("").str.count("same value as ").sum())
+    out["merged"] = int(scores["note"].astype(object).where(scores["note"].notna(), "").astype(str).str.count("same value as ").sum())
     kinds = conflicts["kind"].value_counts() if len(conflicts) else pd.Series(dtype=int)
     out["conflicts"] = {k: int(v) for k, v in kinds.sort_index().items()}
     if len(flags):
@@ -110,6 +163,14 @@ def audit(processed_dir) -> dict:
     else:
         out["name_flags"] = out["moe_without_active"] = pd.DataFrame(columns=["model_id", "note"])
         out["name_flags_explained"] = 0
+    out["maker"] = {}
+    for chart, used in charted_mmlu(pdir, scores).items():
+        check = maker_check(used, scores)
+        known, both = check["maker_value"].notna(), check["source_agrees"].notna()
+        out["maker"][chart] = {
+            "values": len(check), "with_maker": int(known.sum()), "agree": int(check["agrees"].eq(True).sum()),
+            "sources_compared": int(both.sum()), "sources_off": int(check["source_agrees"].eq(False).sum()),
+            "table": check, "off": check[check["source_agrees"].eq(False)].reset_index(drop=True)}
     if "lineage" in models:
         out["lineages"] = int(models["lineage"].nunique())
         big = models[models["total_params_b"] > 10]
@@ -140,7 +201,14 @@ def numbers(processed_dir) -> dict[str, str]:
         "audit_moe_without_active": str(len(a["moe_without_active"])),
         "audit_conflicts": ", ".join(f"{k} {v:,}" for k, v in a["conflicts"].items()) or "none",
         "audit_lineages": f"{a.get('lineages', 0):,}",
+        **{f"audit_maker_{chart}": _maker_text(m) for chart, m in a["maker"].items()},
     }
+
+
+def _maker_text(m: dict) -> str:
+    return (f"{m['with_maker']} of {m['values']} values have the maker's number in the same setting, {m['agree']} of them "
+            f"within {MAKER_TOLERANCE:g} point; without the curated numbers, {m['sources_off']} of {m['sources_compared']} "
+            f"({_pct(m['sources_off'], m['sources_compared'])}) would be more than {MAKER_TOLERANCE:g} point off")
 
 
 def report(processed_dir) -> str:
@@ -165,6 +233,20 @@ def report(processed_dir) -> str:
         lines.append(f"Lineages: {a['lineages']}; models above 10B: {a['over_10b']}, all in a lineage: "
                      f"{a['over_10b_in_lineage'] == a['over_10b']} ({a['over_10b_linked']} linked to a base model, "
                      f"the rest roots of their own); models without a family: {a['no_family']}")
+    names = {"size_vs_mmlu": "size vs MMLU", "staircase": "MMLU staircases"}
+    if a["maker"]:
+        lines.append("MMLU values the headline charts use, against the maker's number in the same setting "
+                     "(data/raw/curated/scores.csv):")
+    for chart, m in a["maker"].items():
+        n = m["table"]["setting"].nunique()
+        settings = m["table"]["setting"].iloc[0] if n == 1 else f"{n} settings"
+        lines.append(f"  {names.get(chart, chart)} ({settings}): {m['values']} values; {m['with_maker']} with a maker number, "
+                     f"{m['agree']} of them within {MAKER_TOLERANCE:g} point ({_pct(m['agree'], m['with_maker'])})")
+        lines.append(f"    the sources alone (the value used without the curated one): {m['sources_compared']} compared, "
+                     f"{m['sources_off']} more than {MAKER_TOLERANCE:g} point off the maker "
+                     f"({_pct(m['sources_off'], m['sources_compared'])})")
+        lines += [f"      {r.model_id} ({r.setting}): {r.other_source} {r.source_value:g}, maker {r.maker_value:g}"
+                  for r in m["off"].drop_duplicates(KEY).itertuples()]
     lines.append(f"Name-vs-size flags not explained by a cited maker count: {len(a['name_flags'])} "
                  f"({a['name_flags_explained']} explained)")
     lines += [f"  {r.model_id}: {r.note} ({r.total_params_b_ref})" for r in a["name_flags"].itertuples()]

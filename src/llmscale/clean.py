@@ -15,6 +15,9 @@ from .settings import SETTING_COLUMNS, with_setting_columns
 from .tables import PRICES, AS_PUBLISHED, CONFLICTS, DICTIONARY, MODELS, SCORES, SIZE_FLAGS, SOURCE_MODELS, SOURCES, UNMATCHED
 
 DROP_ROW = "(row)"
+CURATED_SCORES = "scores.csv"  # the makers' own benchmark numbers, under data/raw/curated/
+CURATED_CREDIT = {"source": "curated", "credit": "the models' makers (each score's page in data/raw/curated/scores.csv)",
+                  "licence": "none stated (facts; cited to each maker)", "repo": "", "commit": ""}
 
 
 def load_curated(curated_dir, name: str, table_schema) -> pd.DataFrame:
@@ -62,6 +65,14 @@ def check_aliases(aliases: pd.DataFrame, ingested: dict[str, pd.DataFrame], file
     for i, (source, name) in enumerate(zip(aliases["source"], aliases["source_name"])):
         if source in names and name not in names[source]:
             raise DataError(file, i + 2, "source_name", name, f"a model name that {source} contains")
+
+
+def check_known_models(table: pd.DataFrame, known: set, file) -> None:
+    """Every model a curated table names is a model of the table (a curated fact's or a
+    source's): a misspelt id would otherwise add a model of its own, silently."""
+    for i, m in enumerate(table["model_id"]):
+        if m not in known:
+            raise DataError(file, i + 2, "model_id", m, "the id of a model that a curated fact or a source names (see models.csv)")
 
 
 def check_unique_scores(scores: pd.DataFrame, file) -> None:
@@ -121,6 +132,8 @@ def clean_all(raw_dir, interim_dir, processed_dir, sources) -> pd.DataFrame:
     aliases = load_curated(curated, "aliases.csv", schema.ALIASES)
     makers = load_curated(curated, "makers.csv", schema.MAKERS)
     facts = reconcile.check_curated(load_curated(curated, "models.csv", schema.CURATED_FACTS), curated / "models.csv", makers)
+    maker_scores = reconcile.check_curated_scores(load_curated(curated, CURATED_SCORES, schema.CURATED_SCORES),
+                                                  curated / CURATED_SCORES, makers)
     raw = {key: read_ingested(interim_dir, key) for key in sources}
     ingested = {}
     for key, rows in raw.items():
@@ -159,6 +172,11 @@ def clean_all(raw_dir, interim_dir, processed_dir, sources) -> pd.DataFrame:
             pub_models, pub_scores, _ = clean_source(key, raw[key], raw_dir, aliases, registry, check_duplicates=False)
             write_table(as_published(pub_models, pub_scores), Path(processed_dir) / AS_PUBLISHED, ["source_row"])
     source_models = pd.concat(all_models, ignore_index=True)
+    if set(sources) == set(READERS):  # a subset of sources need not name every curated model
+        check_known_models(maker_scores, set(facts["model_id"]) | set(source_models["model_id"]), curated / CURATED_SCORES)
+    curated_rows = schema.validate(reconcile.curated_scores(maker_scores), schema.SCORES, curated / CURATED_SCORES)
+    check_unique_scores(curated_rows, curated / CURATED_SCORES)
+    all_scores.insert(0, curated_rows)
     scores, merges, setting_conflicts = catchall.reconcile_settings(pd.concat(all_scores, ignore_index=True))
     for c in counts:
         c["scores_merged_into_stated"] = int((merges["source"] == c["source"]).sum())
@@ -182,6 +200,8 @@ def clean_all(raw_dir, interim_dir, processed_dir, sources) -> pd.DataFrame:
     write_table(schema.validate(prices, schema.PRICES, out / PRICES), out / PRICES, ["source", "source_row"])
     man = manifest.load(raw_dir)
     credits = man[man["source"].isin(sources)][["source", "credit", "licence", "repo", "commit"]].drop_duplicates("source")
+    if len(curated_rows):  # the makers' own numbers: each row cites its maker's page
+        credits = pd.concat([pd.DataFrame([CURATED_CREDIT]), credits], ignore_index=True)
     write_table(credits, out / SOURCES, ["source"])
     write_table(dictionary.dictionary(), out / DICTIONARY)
     return pd.DataFrame(counts)

@@ -44,9 +44,10 @@ TABLES = {
                       "low, medium, high, minimal, ...); blank = not stated; part of the setting"),
         "index_version": ("YYYY-MM-DD", "for a composite index that its maker re-bases (aa_intelligence_index): the "
                           "snapshot date of the values; never pooled across dates; blank for every other score"),
-        "source": ("", "source folder under data/raw"),
-        "source_row": ("", "the record in the source"),
-        "note": ("", "the source's own citation or remark"),
+        "source": ("", "source folder under data/raw, or curated (data/raw/curated/scores.csv: the maker's own number, "
+                   "ranked before every source)"),
+        "source_row": ("", "the record in the source (for curated, the row of scores.csv, header = 1)"),
+        "note": ("", "the source's own citation or remark (for curated, the maker's page)"),
     }),
     PRICES: (schema.PRICES, "epoch-aa-prices, llm-prices", {
         "source": ("", "source folder under data/raw"),

@@ -85,6 +85,16 @@ def maker_page(url: str, org: str, makers: pd.DataFrame) -> bool:
     return False
 
 
+def check_citation(url, model_id: str, makers: pd.DataFrame | None, file, row) -> None:
+    """A curated row's citation: a URL and (given ``makers``, indexed by org) one of the pages
+    of the maker of ``model_id``; else a :class:`DataError` at ``file``, ``row``."""
+    if not str(url).startswith(("http://", "https://")):
+        raise DataError(file, row, "citation_url", url, "a URL to the page that states the value")
+    org = model_id.split("/")[0]
+    if makers is not None and not maker_page(url, org, makers):
+        raise DataError(file, row, "citation_url", url, f"a page of the maker of {model_id} (see makers.csv for {org!r})")
+
+
 def check_curated(facts: pd.DataFrame, file, makers: pd.DataFrame | None = None) -> pd.DataFrame:
     """The curated facts table: one row per (model, fact), a citation on every sourced value,
     and (given ``makers``) every citation one of the maker's own pages."""
@@ -100,12 +110,7 @@ def check_curated(facts: pd.DataFrame, file, makers: pd.DataFrame | None = None)
         if r["status"] == "sourced":
             if not has_value:
                 raise DataError(file, row, "value", r["value"], "a value when status is sourced")
-            if not str(r["citation_url"]).startswith(("http://", "https://")):
-                raise DataError(file, row, "citation_url", r["citation_url"], "a URL to the page that states the value")
-            org = r["model_id"].split("/")[0]
-            if makers is not None and not maker_page(r["citation_url"], org, makers):
-                raise DataError(file, row, "citation_url", r["citation_url"],
-                                f"a page of the maker of {r['model_id']} (see makers.csv for {org!r})")
+            check_citation(r["citation_url"], r["model_id"], makers, file, row)
         elif has_value:
             raise DataError(file, row, "value", r["value"], f"blank when status is {r['status']}")
         if r["field"] in LINKS and has_value and not pd.Series([r["value"]]).str.fullmatch(r"[a-z0-9][a-z0-9._\-+/]*/[a-z0-9][a-z0-9._\-+]*").all():
@@ -125,6 +130,40 @@ def check_curated(facts: pd.DataFrame, file, makers: pd.DataFrame | None = None)
         i = dup.index[1]
         raise DataError(file, i + 2, "field", facts.at[i, "field"], f"one row per model and fact; {facts.at[i, 'model_id']} has two")
     return facts
+
+
+CURATED_SCORE_KEY = ["model_id", "benchmark", "variant", "shots", "cot", "harness"]
+
+
+def check_curated_scores(scores: pd.DataFrame, file, makers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The curated scores table (``data/raw/curated/scores.csv``, validated against
+    :data:`~llmscale.schema.CURATED_SCORES`): every citation one of the maker's own pages
+    (given ``makers``), and one row per model, benchmark and setting."""
+    if makers is not None:
+        makers = makers.set_index("org")
+    for i, r in scores.iterrows():
+        check_citation(r["citation_url"], r["model_id"], makers, file, i + 2)
+    dup = scores[scores.duplicated(CURATED_SCORE_KEY, keep=False)]
+    if len(dup):
+        i = dup.index[1]
+        raise DataError(file, i + 2, "model_id", scores.at[i, "model_id"],
+                        f"one row per model, benchmark and setting; {scores.at[i, 'benchmark']} of this model and setting has two")
+    return scores
+
+
+def curated_scores(scores: pd.DataFrame) -> pd.DataFrame:
+    """The curated scores as rows of the processed scores table: source ``curated`` (first in
+    :data:`PRECEDENCE`), reporter maker, ``source_row`` the row of scores.csv (header = 1) and
+    the maker's page in ``note``."""
+    from .sources._common import scores_frame
+
+    return scores_frame([{
+        "model_id": r["model_id"], "benchmark": r["benchmark"], "value": float(r["value"]),
+        "shots": None if pd.isna(r["shots"]) else int(r["shots"]),
+        "cot": None if pd.isna(r["cot"]) else r["cot"] == "true", "variant": r["variant"], "reporter": "maker",
+        "harness": None if pd.isna(r["harness"]) else r["harness"], "source": "curated", "source_row": str(i + 2),
+        "note": f"maker's page: {r['citation_url']}",
+    } for i, r in scores.iterrows()])
 
 
 def candidates(source_models: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:

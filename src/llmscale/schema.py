@@ -217,6 +217,25 @@ CURATED_FACTS = pa.DataFrameSchema(
     coerce=True,
 )
 
+# data/raw/curated/scores.csv: the makers' own benchmark numbers, one row per score, each citing
+# the maker's page (checked against makers.csv in llmscale.reconcile.check_curated_scores).
+CURATED_SCORES = pa.DataFrameSchema(
+    {
+        "model_id": _ID,
+        "benchmark": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9]+(_[a-z0-9]+)*$")),
+        "value": _score(),
+        "variant": pa.Column(str, pa.Check.isin(["base", "instruct"])),
+        "shots": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+        "cot": pa.Column(str, pa.Check.isin(["true", "false"]), nullable=True),
+        "harness": pa.Column(str, nullable=True),
+        "citation_url": pa.Column(str, pa.Check.str_matches(r"^https?://"), nullable=False),
+        "evidence": pa.Column(str, nullable=False),
+    },
+    strict=True,
+    ordered=True,
+    coerce=True,
+)
+
 
 def _ref(nullable=True):
     return pa.Column(str, pa.Check.str_matches(r"^(curated: https?://|inherited from [a-z0-9]|[a-z0-9\-]+:)"), nullable=nullable)

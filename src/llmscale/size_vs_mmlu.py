@@ -45,23 +45,27 @@ def points(processed_dir) -> tuple[pd.DataFrame, pd.DataFrame]:
     return both[both["reason"].isna()].drop(columns="reason"), both[both["reason"].notna()]
 
 
-def ours(processed_dir, benchmarks) -> pd.DataFrame:
-    """Our model table's points: for each benchmark, its headline setting
-    (:func:`~llmscale.settings.headline_setting`: the stated setting with the most open-weight
-    models of known total size), one score per model (the highest-ranked source's). The
-    dataset is named "<benchmark> · <setting in plain words>"."""
+def headline_points(processed_dir, benchmarks) -> pd.DataFrame:
+    """The rows behind :func:`ours`: for each benchmark, the open-weight models of known total
+    size in its headline setting (:func:`~llmscale.settings.headline_setting`: the stated
+    setting with the most such models), one score per model (the highest-ranked source's),
+    with the source and source row of each score (:func:`llmscale.predict_params.frames`)."""
     from .predict_params import frames
 
     data = frames(processed_dir, benchmarks)
     data = data[data["label"]]
     scores = read_table(Path(processed_dir) / SCORES, dtype={"source_row": str})
     scores = scores[scores["model_id"].isin(set(data["model_id"]))]
+    parts = [data[(data["benchmark"] == bench) & (data["setting"] == headline_setting(scores, bench))] for bench in benchmarks]
+    return pd.concat(parts, ignore_index=True) if parts else data.iloc[:0]
+
+
+def ours(processed_dir, benchmarks) -> pd.DataFrame:
+    """Our model table's points: for each benchmark, its headline setting, one score per model
+    (:func:`headline_points`). The dataset is named "<benchmark> · <setting in plain words>"."""
+    data = headline_points(processed_dir, benchmarks)
     parts = []
-    for bench in benchmarks:
-        setting = headline_setting(scores, bench)
-        g = data[(data["benchmark"] == bench) & (data["setting"] == setting)]
-        if not len(g):
-            continue
+    for (bench, setting), g in data.groupby(["benchmark", "setting"], sort=False):
         parts.append(pd.DataFrame({"dataset": f"{bench} · {plain_setting(setting)}", "model_id": g["model_id"],
                                    "label": g["name"].fillna(g["model_id"]), "total_params_b": g["total_params_b"],
                                    "score": g["score"]}))
