@@ -53,6 +53,7 @@ def test_point_labels_are_display_names_never_cut():
     assert display_name("Qwen3-0.6B-Base") == display_name("qwen/qwen3-0.6b-base") == "Qwen3 0.6B Base"
     assert display_name("DeepSeek-V3.1-Terminus") == "DeepSeek-V3.1 Terminus" and display_name("zai-org/GLM-4.5-Air") == "GLM-4.5 Air"
     assert display_name("llama-2-13b-hf") == "Llama 2 13B"
+    assert display_name("meta-llama/llama-4-maverick-17b-128e") == "Llama 4 Maverick 17B 128E"
     assert display_name("google/flan-t5-small") == "Flan-T5 Small"
     assert display_name("anthropic/claude-opus-4-1") == "Claude Opus 4.1"
     assert display_name("gpt-5-mini") == "GPT-5 Mini"

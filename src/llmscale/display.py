@@ -35,7 +35,7 @@ FAMILIES = {
     "starcoderbase": "StarCoderBase", "claude": "Claude", "dbrx": "DBRX", "glm": "GLM-", "chatglm": "ChatGLM",
     "internlm": "InternLM", "internlm2": "InternLM2", "smollm": "SmolLM", "smollm2": "SmolLM2",
     "amazon-nova": "Amazon Nova", "nova": "Nova", "command-r": "Command R", "aya": "Aya", "jamba": "Jamba",
-    "dolly": "Dolly", "mpt": "MPT", "stablelm": "StableLM", "granite": "Granite", "nemotron": "Nemotron",
+    "dolly": "Dolly", "exaone": "EXAONE", "mpt": "MPT", "stablelm": "StableLM", "granite": "Granite", "nemotron": "Nemotron",
 }
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)([bmkt])(\d*)$", re.IGNORECASE)  # 7b, 1.5b, 560m, 7b1 (BLOOM)
 _EXPERTS = re.compile(r"^(\d+)x(\d+(?:\.\d+)?)([bm])$", re.IGNORECASE)  # 8x7b
@@ -51,7 +51,7 @@ def _word(tok: str) -> str:
     m = _EXPERTS.match(tok)
     if m:
         return f"{m.group(1)}x{m.group(2)}{m.group(3).upper()}"
-    if tok.lower() in _ACRONYMS:
+    if tok.lower() in _ACRONYMS or re.fullmatch(r"\d+e", tok):  # 128e: the number of experts, as 16E
         return tok.upper()
     if re.fullmatch(r"v\d+(\.\d+)*", tok) or re.fullmatch(r"\d[\d.]*", tok):
         return tok  # a version stays as written

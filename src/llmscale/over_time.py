@@ -194,61 +194,6 @@ def main_settings(steps: pd.DataFrame, per_benchmark: int = 3) -> pd.DataFrame:
     return steps.merge(keep[["benchmark", "setting"]], on=["benchmark", "setting"])
 
 
-def draw_staircases(steps: pd.DataFrame, thresholds: dict[str, list[float]], credit: str):
-    """One panel per threshold: the staircase of each setting, total (solid) and active (dashed).
-    Each panel labels the steps of its longest staircase."""
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    from . import plotting
-
-    panels = [(b, t) for b, ts in thresholds.items() for t in ts]
-    plotting.set_theme()
-    ncols = 4
-    nrows = -(-len(panels) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(plotting.WIDTH_PX / plotting.DPI, plotting.HEIGHT_PX / plotting.DPI),
-                             layout="constrained", sharey=True, squeeze=False)
-    fig.get_layout_engine().set(rect=(0, 0.035, 1, 0.965))
-    settings = sorted(steps["setting"].unique())
-    colours = dict(zip(settings, sns.color_palette(plotting.PALETTE, len(settings))))
-    for ax, (bench, thr) in zip(axes.flat, panels):
-        part = steps[(steps["benchmark"] == bench) & (steps["threshold"] == thr)]
-        if part.empty:
-            ax.text(0.5, 0.5, "no dated model with a known size\nclears it in this data", transform=ax.transAxes,
-                    ha="center", va="center", fontsize=11, color="0.4")
-            ax.set_xticks([])
-        totals = part[part["measure"] == "total"]
-        longest = totals.groupby("setting").size().sort_index().idxmax() if len(totals) else None
-        for (setting, measure), g in part.groupby(["setting", "measure"], sort=True):
-            g = g.sort_values("release_date")
-            x = mdates.date2num(pd.to_datetime(g["release_date"]))
-            ax.step(x, g["params_b"], where="post", color=colours[setting], ls="-" if measure == "total" else "--", lw=1.8)
-            ax.scatter(x, g["params_b"], color=colours[setting], s=18, zorder=3)
-            if measure == "total" and setting == longest:
-                plotting.label_points(ax, x.tolist(), g["params_b"].tolist(), [plotting.short_label(m.split("/")[-1], 18) for m in g["model_id"]], fontsize=8)
-        ax.set_title(f"{benchmark_label(bench)} ≥ {thr:g}", fontsize=13, loc="left")
-        if not part.empty:
-            ax.xaxis_date()
-            ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=6))
-            ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-        plotting.params_axis(ax, "y")
-        ax.tick_params(axis="x", labelsize=9, rotation=30)
-        ax.tick_params(axis="y", labelsize=10)
-    for ax in list(axes.flat)[len(panels):]:
-        ax.axis("off")
-    handles = [plt.Line2D([], [], color=c, lw=2) for c in colours.values()]
-    handles += [plt.Line2D([], [], color="0.3", ls="-"), plt.Line2D([], [], color="0.3", ls="--")]
-    labels = list(colours) + ["total parameters", "active parameters"]
-    axes.flat[-1].legend(handles, labels, loc="center", fontsize=10, title="setting / measure", title_fontsize=11)
-    fig.supylabel("Smallest model clearing the threshold (parameters, log scale)", fontsize=13)
-    fig.suptitle("The smallest model that clears each score, as of each release date", x=0.01, ha="left", fontsize=18, fontweight="bold")
-    plotting.footer(fig, credit)
-    return fig
-
-
-
-
 def halving_rows(fits: pd.DataFrame) -> pd.DataFrame:
     """The halving chart's rows: one per benchmark, threshold(s) and setting(s) of a distinct
     fitted staircase, total and active side by side (one marker where they are the same

@@ -289,7 +289,7 @@ def draw_staircases(steps, thresholds: dict, credit: str, measure: str = "total"
                 label_points(ax, [x], [y], [short_label(model, 16)])
             params_axis(ax, "y")
             ax.xaxis_date()
-            ax.xaxis.set_major_locator(mdates.YearLocator())
+            ax.xaxis.set_major_locator(mdates.YearLocator(2))  # every other year: five years fit a narrow panel
             ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     for r in range(len(benches) - 1):  # a panel above an empty slot shows its own dates
         for c in range(ncols):
