@@ -1,6 +1,8 @@
 """Which fit the write-up quotes and which may predict a closed model (rules that read no metric
 or only the validation), the closed and external predictions, and pooling settings with offsets."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -106,3 +108,19 @@ def test_no_closed_prediction_is_an_empty_table_that_filters_cleanly():
     empty = pp.predict_closed(frame(), [])
     assert list(empty.columns) == pp.CLOSED_COLUMNS and empty["eligible"].dtype == bool
     assert list(empty[empty["eligible"]].columns) == pp.CLOSED_COLUMNS  # a boolean mask, not a column list
+
+
+def test_the_forest_draws_one_row_per_closed_model_under_the_best_validated_fits():
+    closed = pd.read_csv(Path(__file__).parents[1] / "data" / "processed" / "predict_closed.csv")
+    specs = pp.forest_specs(closed)
+    ok = closed[closed["eligible"].astype(bool) & (closed["covariates"] == "score alone")
+                & ~closed["setting"].str.contains("not stated")]
+    best = ok.groupby("spec")["r2_grouped_kfold"].first().sort_values(ascending=False)
+    assert specs["spec"].tolist() == best.index[: pp.FOREST_SPECS].tolist()
+    assert not specs["setting"].str.contains("not stated").any()
+    fig = pp.draw_forest(closed, "Data: x")
+    ax = fig.axes[0]
+    drawn = closed[closed["spec"].isin(specs["spec"])]
+    assert len(ax.get_yticks()) == drawn["model_id"].nunique()  # one row per model, however many fits predict it
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert len(legend) == len(specs) + 1 and all("R² " in t for t in legend[:-1])

@@ -329,11 +329,11 @@ def beside_published(metrics: pd.DataFrame) -> pd.DataFrame:
 
 def closed_labels(model_ids: pd.Series) -> list[str]:
     """Short point labels for closed models: the id's last part without a trailing snapshot
-    date ("gpt-5-mini-2025-08-07" -> "gpt-5-mini"), unless two ids would then read the same."""
+    date ("gpt-5-mini-2025-08-07" -> "gpt-5-mini", "claude-haiku-4-5-20251015" -> "claude-haiku-4-5"), unless two ids would then read the same."""
     from . import plotting
 
     tail = model_ids.str.split("/").str[-1]
-    short = tail.str.replace(r"-\d{4}-\d{2}-\d{2}$", "", regex=True)
+    short = tail.str.replace(r"-(?:\d{4}-\d{2}-\d{2}|20\d{6})$", "", regex=True)
     short = short.where(~short.duplicated(keep=False), tail)
     return [plotting.short_label(n) for n in short]
 
@@ -372,37 +372,61 @@ def draw_actual_vs_predicted(points: pd.DataFrame, closed: pd.DataFrame, spec: f
     return fig
 
 
-def draw_forest(closed: pd.DataFrame, credit: str):
-    """Every closed model's 90 % interval under every spec that may predict it, each row
-    labelled with the spec's grouped-CV R² and its interval coverage over 100B."""
-    from . import plotting
+FOREST_SPECS = 4  # the forest's fits: this many best-validated score-alone fits
 
-    c = closed.sort_values(["model_id", "spec"]).reset_index(drop=True)
-    fig, ax = plotting.new_figure()
-    y = np.arange(len(c))[::-1]
-    colours = {False: "#0173b2", True: "#de8f05"}
-    for ext in (False, True):
-        sel = c["extrapolated"] == ext
-        if sel.any():
-            ax.errorbar(c.loc[sel, "estimate_b"], y[sel.to_numpy()], xerr=[c.loc[sel, "estimate_b"] - c.loc[sel, "low_b"],
-                        c.loc[sel, "high_b"] - c.loc[sel, "estimate_b"]], fmt="o", color=colours[ext], capsize=3,
-                        label="score outside the training range" if ext else "score inside the training range")
-    ax.set_yticks(y)
+
+def forest_specs(closed: pd.DataFrame, n: int = FOREST_SPECS) -> pd.DataFrame:
+    """The fits the forest draws: among the fits allowed to predict closed models (``eligible``),
+    score alone, in a setting stated in full, the ``n`` with the highest lineage-grouped R² (a
+    reasoning and a non-reasoning setting of one benchmark are two fits: closed models are
+    scored in one or the other): spec, benchmark, setting, R², coverage."""
+    ok = closed[closed["eligible"].astype(bool) & (closed["covariates"] == "score alone")
+                & ~closed["setting"].str.contains("not stated", regex=False)]
+    cols = ["spec", "benchmark", "setting", "r2_grouped_kfold", "coverage_over_100b"]
+    best = ok.drop_duplicates("spec")[cols].sort_values(["r2_grouped_kfold", "spec"], ascending=[False, True], kind="mergesort")
+    return best.head(n).reset_index(drop=True)
+
+
+def draw_forest(closed: pd.DataFrame, credit: str):
+    """Each closed model's predicted total and 90 % interval under the best-validated fits
+    (:func:`forest_specs`): one row per model, one marker per fit (filled inside the score range
+    the fit was trained on, hollow outside it), each fit's lineage-grouped R² and its coverage of
+    held-out models over 100B in the legend."""
+    from . import plotting
+    from .settings import benchmark_label
+
+    specs = forest_specs(closed)
+    c = closed[closed["spec"].isin(specs["spec"])]
     ids = pd.Series(sorted(set(c["model_id"])))
-    names = c["model_id"].map(dict(zip(ids, closed_labels(ids))))  # one short name per model, however many rows
-    ax.set_yticklabels([f"{n} · {s.replace(' + release_years', ' + date')}" for n, s in zip(names, c["spec"])], fontsize=9)
+    fig, ax = plotting.new_figure()
+    if not len(c):
+        ax.text(0.5, 0.5, "No fit in this build may predict a closed model", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        plotting.footer(fig, credit)
+        return fig
+    row = dict(zip(ids, np.arange(len(ids))[::-1]))
+    offsets = np.linspace(0.25, -0.25, len(specs)) if len(specs) > 1 else np.zeros(1)
+    colours = ["#0173b2", "#de8f05", "#029e73", "#cc78bc"]
+    for k, sp in specs.iterrows():
+        g = c[c["spec"] == sp["spec"]]
+        y = g["model_id"].map(row).to_numpy(dtype=float) + offsets[k]
+        err = [g["estimate_b"] - g["low_b"], g["high_b"] - g["estimate_b"]]
+        ax.errorbar(g["estimate_b"], y, xerr=err, fmt="none", ecolor=colours[k], elinewidth=2.2, capsize=3)
+        ext = g["extrapolated"].astype(bool).to_numpy()
+        ax.scatter(g["estimate_b"][~ext], y[~ext], s=60, color=colours[k], zorder=3)
+        ax.scatter(g["estimate_b"][ext], y[ext], s=60, facecolor="white", edgecolor=colours[k], lw=1.8, zorder=3)
+        cover = sp["coverage_over_100b"]
+        mode = sp["setting"].split(", ")[-1] if sp["setting"].count(",") >= 2 else sp["setting"]  # the rest is in the caption
+        ax.plot([], [], color=colours[k], lw=3, label=f"{benchmark_label(sp['benchmark'])} ({mode}): R² "
+                f"{sp['r2_grouped_kfold']:.2f}, covers {'n/a' if pd.isna(cover) else f'{cover:.0%}'} over 100B")
+    ax.scatter([], [], s=60, facecolor="white", edgecolor="0.3", lw=1.8, label="hollow: score outside the fit's training range")
+    ax.set_yticks(list(row.values()))
+    ax.set_yticklabels(closed_labels(ids))
+    ax.set_ylim(-0.7, len(ids) - 0.3)
     plotting.params_axis(ax, "x")
-    ax.set_xlabel("Predicted total parameters (billions, log scale), 90 % interval")
-    # beside each row, how well its fit held up when whole lineages were held out
-    right = ax.twinx()
-    right.set_ylim(ax.get_ylim())
-    right.set_yticks(y)
-    right.set_yticklabels([f"R² {r:.2f} · over 100B {'n/a' if math.isnan(v) else f'{v:.0%}'}" for r, v in
-                           zip(c["r2_grouped_kfold"].astype(float), c["coverage_over_100b"].astype(float))], fontsize=9)
-    right.set_ylabel("fit's lineage-K-fold R² · interval coverage over 100B", fontsize=10)
-    right.grid(False)
-    ax.set_title("Closed models: predicted size under each fit", loc="left")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2, fontsize=10, frameon=False)
+    ax.set_xlabel("Predicted total parameters (billions, log scale), 90 % prediction interval")
+    ax.set_title("Closed models: predicted size under the best-validated fits", loc="left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=plotting.LABEL_PT - 2, frameon=False)
     plotting.footer(fig, credit)
     return fig
 
