@@ -113,3 +113,18 @@ def test_audit_counts_charted_mmlu_values_with_a_makers_number(tmp_path):
     assert "2 compared, 1 more than 1 point off the maker (50%)" in out
     assert "meta-llama/llama-4-scout-17b-16e (base, 5-shot): swallow 78, maker 79.6" in out
     assert audit.numbers(tmp_path)["audit_maker_staircase"].startswith("2 of 3 values have the maker's number")
+
+
+def test_size_check_measures_how_often_the_sources_alone_miss_the_makers_count():
+    # real cases: Qwen3-1.7B (Swallow 1.5, maker 1.7: off), Qwen2.5-7B (Open LLM Leaderboard 7.616, maker 7.61: agrees)
+    models = pd.DataFrame({"model_id": ["qwen/qwen3-1.7b", "qwen/qwen2.5-7b", "a/closed", "a/no-maker"],
+                           "weights": ["open", "open", "closed", "open"], "total_params_b": [1.7, 7.61, 100.0, 3.0],
+                           "total_params_b_ref": ["curated: https://huggingface.co/Qwen/Qwen3-1.7B",
+                                                  "curated: https://huggingface.co/Qwen/Qwen2.5-7B", "curated: x", "llm-stats:1"]})
+    sm = pd.DataFrame({"model_id": ["qwen/qwen3-1.7b", "qwen/qwen3-1.7b", "qwen/qwen2.5-7b", "a/closed", "a/no-maker"],
+                       "source": ["artificial-analysis", "swallow", "open-llm-leaderboard", "llm-stats", "llm-stats"],
+                       "source_row": ["1", "2", "3", "4", "5"], "total_params_b": [1.72, 1.5, 7.616, 1.0, 3.0]})
+    c = audit.size_check(models, sm).set_index("model_id")
+    assert list(c.index) == ["qwen/qwen2.5-7b", "qwen/qwen3-1.7b"]  # open models with a maker-cited total only
+    assert c.at["qwen/qwen3-1.7b", "source"] == "swallow"  # the highest-ranked source, as the table would use
+    assert c["off"].tolist() == [False, True]

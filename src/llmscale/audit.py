@@ -128,6 +128,25 @@ def charted_mmlu(processed_dir, scores: pd.DataFrame) -> dict[str, pd.DataFrame]
     return out
 
 
+SIZE_TOLERANCE = 0.05  # a total within 5 % of the maker's stated count agrees with it
+
+
+def size_check(models: pd.DataFrame, source_models: pd.DataFrame) -> pd.DataFrame:
+    """For each open model whose total is cited to the maker: the total the highest-ranked
+    source gives it (the value the table would use without the curated fact), and whether it
+    is more than :data:`SIZE_TOLERANCE` off the maker's count (``off``): how often the sources
+    alone are wrong where they can be checked."""
+    maker = models[(models["weights"] == "open") & models["total_params_b_ref"].fillna("").str.startswith("curated: ")]
+    maker = maker[["model_id", "total_params_b"]].rename(columns={"total_params_b": "maker_b"})
+    if not len(source_models) or "total_params_b" not in source_models:
+        return maker.assign(source="", source_row="", source_b=float("nan"), off=False).iloc[0:0]
+    rows = source_models[source_models["total_params_b"].notna()].merge(maker, on="model_id")
+    rows = rows.assign(rank=rows["source"].map({k: i for i, k in enumerate(PRECEDENCE)}).fillna(len(PRECEDENCE)))
+    top = rows.sort_values(["rank", "source", "source_row"], kind="mergesort").drop_duplicates("model_id")
+    top = top.rename(columns={"total_params_b": "source_b"})[["model_id", "source", "source_row", "source_b", "maker_b"]]
+    return top.assign(off=(top["source_b"] / top["maker_b"] - 1).abs() > SIZE_TOLERANCE).sort_values("model_id").reset_index(drop=True)
+
+
 def audit(processed_dir) -> dict:
     """The audit's figures and lists, from the processed tables."""
     pdir = Path(processed_dir)
@@ -135,7 +154,9 @@ def audit(processed_dir) -> dict:
     conflicts, flags = _read(pdir, CONFLICTS), _read(pdir, SIZE_FLAGS)
     out: dict = {}
     sized = models[(models["weights"] == "open") & models["total_params_b"].notna()]
-    origin = size_origin(sized, _read(pdir, SOURCE_MODELS))
+    source_models = _read(pdir, SOURCE_MODELS)
+    origin = size_origin(sized, source_models)
+    out["size_check"] = size_check(models, source_models)
     counts = origin.value_counts()
     out["open_sized"] = len(sized)
     for k in ORIGINS:
@@ -223,6 +244,11 @@ def report(processed_dir) -> str:
         if c is not None:
             line += f"   charted {a[f'charted_{key}']:>4}  {_pct(a[f'charted_{key}'], c):>4}"
         lines.append(line)
+    sc = a["size_check"]
+    lines.append(f"Maker-cited totals that a source also gives: {len(sc)}; the highest-ranked source's total more than "
+                 f"{SIZE_TOLERANCE:.0%} off the maker's: {int(sc['off'].sum())} ({_pct(int(sc['off'].sum()), len(sc))}): "
+                 "the error rate of the sources alone, where it can be checked")
+    lines += [f"  {r.model_id}: {r.source} {r.source_b:g}B, maker {r.maker_b:g}B" for r in sc[sc["off"]].itertuples()]
     lines += [
         f"Scores with variant and shots stated: {a['scores_stated']} of {a['scores']} ({_pct(a['scores_stated'], a['scores'])}); "
         f"MMLU: {a['mmlu_stated']} of {a['mmlu_scores']}",
