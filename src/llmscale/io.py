@@ -188,7 +188,7 @@ def _round_array(values, digits: int) -> np.ndarray:
 
 def round_figure(fig, digits: int = FIGURE_DIGITS):
     """Round the data every artist of ``fig`` is drawn from (lines, markers, filled areas,
-    bars, text positions, axis limits) to ``digits`` significant digits, so that fitted values
+    bars, text positions, annotated points, axis limits) to ``digits`` significant digits, so that fitted values
     that differ only in their last bits give the same SVG and PNG. Call it just before saving."""
     from matplotlib.collections import Collection
     from matplotlib.lines import Line2D
@@ -219,6 +219,9 @@ def round_figure(fig, digits: int = FIGURE_DIGITS):
             pos = t.get_position()
             if all(isinstance(v, (int, float, np.floating)) and not isinstance(v, bool) for v in pos):
                 t.set_position(tuple(float(v) for v in r(pos)))
+            xy = getattr(t, "xy", None)  # an annotation's point: its text, and the room the layout makes for it, follow it
+            if isinstance(xy, tuple) and all(isinstance(v, (int, float, np.floating)) and not isinstance(v, bool) for v in xy):
+                t.xy = tuple(float(v) for v in r(xy))
         ax.set_xlim(tuple(float(v) for v in r(ax.get_xlim())))
         ax.set_ylim(tuple(float(v) for v in r(ax.get_ylim())))
     return fig
