@@ -132,6 +132,7 @@ def save_figure(fig, stem, formats=("svg", "png")) -> list[Path]:
     stem = Path(stem)
     enforce_min_text(fig)
     round_figure(fig)  # fitted values that differ in their last bits draw the same bytes
+    _fix_layout(fig)
     written, png = [], None
     for fmt in dict.fromkeys([*formats, "png"]):
         buf = io.BytesIO()
@@ -147,6 +148,20 @@ def save_figure(fig, stem, formats=("svg", "png")) -> list[Path]:
 
         display(Image(data=png, format="png", width=WIDTH_PX // 2))
     return written
+
+
+def _fix_layout(fig, digits: int = 6) -> None:
+    """Lay the figure out once more, then fix each axes' position, rounded to ``digits``
+    decimals of the figure, and save without a further layout pass. The layout solver starts
+    from the positions of the last draw (made while labels were placed, before the values were
+    rounded), so its result carries that draw's last bits; the SVG names each clip path by a
+    hash of its exact rectangle, and another BLAS kernel's last bits would rename it."""
+    if fig.get_layout_engine() is None:
+        return
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+    for ax in fig.axes:
+        ax.set_position([round(float(v), digits) for v in ax.get_position().bounds])
 
 
 def label_points(ax, xs, ys, labels, fontsize=LABEL_PT) -> None:
