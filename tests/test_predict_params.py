@@ -122,5 +122,5 @@ def test_the_forest_draws_one_row_per_closed_model_under_the_best_validated_fits
     ax = fig.axes[0]
     drawn = closed[closed["spec"].isin(specs["spec"])]
     assert len(ax.get_yticks()) == drawn["model_id"].nunique()  # one row per model, however many fits predict it
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert len(legend) == len(specs) + 1 and all("R² " in t for t in legend[:-1])
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert len(legend) == len(specs) + 1 and all("· R² " in t for t in legend[:-1])

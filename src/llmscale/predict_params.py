@@ -417,16 +417,17 @@ def draw_forest(closed: pd.DataFrame, credit: str):
         ax.scatter(g["estimate_b"][ext], y[ext], s=60, facecolor="white", edgecolor=colours[k], lw=1.8, zorder=3)
         cover = sp["coverage_over_100b"]
         mode = sp["setting"].split(", ")[-1] if sp["setting"].count(",") >= 2 else sp["setting"]  # the rest is in the caption
-        ax.plot([], [], color=colours[k], lw=3, label=f"{benchmark_label(sp['benchmark'])} ({mode}): R² "
-                f"{sp['r2_grouped_kfold']:.2f}, covers {'n/a' if pd.isna(cover) else f'{cover:.0%}'} over 100B")
-    ax.scatter([], [], s=60, facecolor="white", edgecolor="0.3", lw=1.8, label="hollow: score outside the fit's training range")
+        ax.plot([], [], color=colours[k], lw=3, label=f"{benchmark_label(sp['benchmark'])}, {mode} · R² "
+                f"{sp['r2_grouped_kfold']:.2f} · {'n/a' if pd.isna(cover) else f'{cover:.0%}'} covered over 100B")
+    ax.scatter([], [], s=60, facecolor="white", edgecolor="0.3", lw=1.8, label="hollow: score outside the training range")
     ax.set_yticks(list(row.values()))
     ax.set_yticklabels(closed_labels(ids))
     ax.set_ylim(-0.7, len(ids) - 0.3)
     plotting.params_axis(ax, "x")
     ax.set_xlabel("Predicted total parameters (billions, log scale), 90 % prediction interval")
     ax.set_title("Closed models: predicted size under the best-validated fits", loc="left")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=plotting.LABEL_PT - 2, frameon=False)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=2, fontsize=plotting.LABEL_PT - 2,
+               frameon=False)
     plotting.footer(fig, credit)
     return fig
 
