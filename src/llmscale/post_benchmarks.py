@@ -164,12 +164,24 @@ def _positive_fit_predict(x_train: np.ndarray, y_train: np.ndarray, x_test: np.n
     return my + (xs - mx) @ coef
 
 
+def _shuffle_splits(n: int, state: int, n_splits: int = POST_SPLITS, test_size: int = POST_TEST_SIZE) -> list:
+    """``ShuffleSplit(n_splits, test_size=test_size, random_state=state).split`` of ``n`` rows
+    as a list of (train, test) positions, drawn as scikit-learn draws them."""
+    rng = np.random.RandomState(state)
+    out = []
+    for _ in range(n_splits):
+        perm = rng.permutation(n)
+        out.append((perm[test_size:], perm[:test_size]))
+    return out
+
+
 def post_r2_spread(frame: pd.DataFrame, columns, n_states: int = 500, level: float = 0.95) -> dict:
     """How much the post's R² moves when only the split's random state does: its median and
     central ``level`` range over random states 0 .. n_states-1 (each the mean R² of the five
-    ``ShuffleSplit`` splits of that state, as :func:`post_cv` computes it)."""
-    from sklearn.model_selection import ShuffleSplit
-
+    ``ShuffleSplit`` splits of that state, as :func:`post_cv` computes it). The splits are
+    ``ShuffleSplit``'s own, drawn without its per-state overhead: a ``RandomState(state)``
+    permuting the rows once per split, the first ``POST_TEST_SIZE`` positions the test rows
+    and the rest the training rows (a test checks them against scikit-learn's)."""
     def r2_score(truth, pred):  # sklearn.metrics.r2_score's formula (constant truths too), without its input checks
         sse, sst = float(((truth - pred) ** 2).sum()), float(((truth - truth.mean()) ** 2).sum())
         return 1.0 - sse / sst if sst > 0 else (1.0 if sse == 0 else 0.0)
@@ -180,8 +192,8 @@ def post_r2_spread(frame: pd.DataFrame, columns, n_states: int = 500, level: flo
         return none
     r2 = []
     for state in range(n_states):
-        cv = ShuffleSplit(n_splits=POST_SPLITS, test_size=POST_TEST_SIZE, random_state=state)
-        r2.append(np.mean([r2_score(y[te], _positive_fit_predict(x[tr], y[tr], x[te])) for tr, te in cv.split(x)]))
+        r2.append(np.mean([r2_score(y[te], _positive_fit_predict(x[tr], y[tr], x[te]))
+                           for tr, te in _shuffle_splits(len(y), state)]))
     r2 = np.array(r2, dtype=float)
     lo, hi = np.quantile(r2, [(1 - level) / 2, 1 - (1 - level) / 2])
     return {"n_states": len(r2), "post_r2_median": float(np.median(r2)), "post_r2_low": float(lo), "post_r2_high": float(hi)}
@@ -288,10 +300,10 @@ def our_validation(frame: pd.DataFrame, spec, k: int = 5, repeats: int = 10, see
     repeats (2.5 % and 97.5 % quantiles)."""
     from . import fit
 
-    used = fit.usable(frame, spec)
+    used = fit.usable(frame, spec)  # checked once, for both schemes (:func:`_cv` on these rows)
     out = {"n_weights": int(used["weights_id"].nunique()), "n_lineages": int(used["lineage"].nunique())}
     for name, col in OUR_SCHEMES.items():
-        held = _cv(frame, spec, col, k, repeats, seed)
+        held = fit._cross_validate(used, len(frame) - len(used), spec, "grouped_kfold", col, k, repeats, seed, None, 0.90)
         m = fit.metrics(held)
         out[f"{name}_coverage_over_100b"] = m["coverage_over_100b"]
         reps = _per_repeat_r2(held)
