@@ -340,6 +340,27 @@ def test_validate_gives_one_row_per_scheme_with_size_bins():
     assert np.isnan(fit.validate(d, SPEC, repeats=1)["r2_repeat_se"].iloc[0])  # one repeat: no spread to measure
 
 
+def test_validate_checks_the_frame_once_and_equals_each_scheme_on_its_own():
+    d = synthetic(n=120).astype({"score": object})  # numbers as text, as a CSV cell might give them
+    d.loc[3, "score"] = " "  # a blank: left out, and counted, by every scheme alike
+    e = fit.validate(d, SPEC, cutoff="2023-06-01", repeats=2)
+    for scheme in ["repeated_kfold", "grouped_kfold", "leave_lineage_out", "time_split"]:
+        held = fit.cross_validate(d, SPEC, scheme, repeats=2, cutoff="2023-06-01")
+        row = e[e["scheme"] == scheme].iloc[0]
+        assert row["n"] == len(held) and row["r2"] == fit.metrics(held)["r2"], scheme
+        assert e.attrs["notes"][scheme] == held.attrs, scheme
+    assert e.attrs["notes"]["grouped_kfold"]["left_out"] == 1
+
+
+def test_numeric_columns_skip_the_text_checks_with_the_same_result():
+    d = synthetic(n=30)
+    d.loc[2, "score"] = np.nan
+    as_text = d.astype({"score": object})
+    assert fit._numeric(d, "score", "x").equals(fit._numeric(as_text, "score", "x"))
+    ints = d.assign(score=np.arange(30))
+    assert fit._numeric(ints, "score", "x").equals(ints["score"].astype(float))
+
+
 # --- lineages ------------------------------------------------------------------------------------
 
 

@@ -114,6 +114,8 @@ def _blank(values: pd.Series) -> pd.Series:
 def _numeric(d: pd.DataFrame, col: str, where: str) -> pd.Series:
     """``d[col]`` as floats, blanks as NaN; a value that is not a number raises DataError."""
     raw = d[col]
+    if raw.dtype.kind in "fiu":  # already numbers: blanks are the NaNs, nothing can be unreadable
+        return raw.astype(float)
     blank = _blank(raw)
     num = pd.to_numeric(raw.where(~blank), errors="coerce").astype(float)
     bad = num.isna() & ~blank
@@ -555,7 +557,13 @@ def cross_validate(frame, spec: Spec, scheme: str, groups: str = "lineage", k: i
     for the time split, the models on each side and the undated ones."""
     _check_level(level)
     d = usable(frame, spec)
-    left_out = len(frame) - len(d)
+    return _cross_validate(d, len(frame) - len(d), spec, scheme, groups, k, repeats, seed, cutoff, level)
+
+
+def _cross_validate(d, left_out: int, spec: Spec, scheme: str, groups: str, k: int, repeats: int, seed: int,
+                    cutoff: str | None, level: float) -> pd.DataFrame:
+    """:func:`cross_validate` on rows already through :func:`usable` (``left_out`` of the
+    frame's rows had a blank), so that :func:`validate` checks a frame once for all schemes."""
     if scheme == "time_split":
         when = release_dates(d, f"fit input ({spec.name})")
         d = d.reset_index(drop=True)
@@ -717,7 +725,8 @@ def validate(frame, spec: Spec, groups: str = "lineage", cutoff: str | None = No
         if scheme == "external":
             held = external_test(frame, external, spec, level)
         else:
-            held = cross_validate(frame, spec, scheme, groups, k, repeats, seed, cutoff, level)
+            _check_level(level)
+            held = _cross_validate(d, len(frame) - len(d), spec, scheme, groups, k, repeats, seed, cutoff, level)
         rows.append({"spec": spec.name, "benchmark": spec.benchmark, "setting": spec.setting,
                      "covariates": " + ".join(spec.covariates) or "score alone", "scheme": scheme,
                      "n_models": n_models, "n_lineages": n_lineages, **metrics(held),
