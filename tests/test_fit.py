@@ -3,6 +3,7 @@ the public API and its guards, the validation schemes (random, lineage-grouped, 
 time split, external set), the release-date term and bad input."""
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -547,3 +548,24 @@ def test_a_fold_gives_statsmodels_own_prediction_interval():
     sf = sm.OLS(y[train], x[train]).fit().get_prediction(x[test]).summary_frame(alpha=0.1)
     assert np.allclose(mean, sf["mean"]) and np.allclose(low, sf["obs_ci_lower"]) and np.allclose(high, sf["obs_ci_upper"])
     assert fit._fold(x, y, train[:7], test, 0.9) is None  # too few to train on
+
+
+@pytest.mark.parametrize("rank_deficient", [False, True])
+def test_a_folds_least_squares_equals_statsmodels_to_the_last_bit(rank_deficient):
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(3)
+    for n, p in [(12, 2), (40, 3), (137, 4)]:
+        x = np.column_stack([np.ones(n), rng.uniform(20, 90, (n, p - 1))])
+        if rank_deficient:
+            x[:, -1] = 2 * x[:, 1]
+        y = rng.normal(1, 0.4, n)
+        with warnings.catch_warnings(record=True) as ref_w:
+            warnings.simplefilter("always")
+            r = sm.OLS(y, x).fit()
+        with warnings.catch_warnings(record=True) as our_w:
+            warnings.simplefilter("always")
+            params, cov, scale, df = fit._ols(x, y)
+        assert np.array_equal(params, r.params) and np.array_equal(cov, r.cov_params())
+        assert scale == r.scale and df == r.df_resid
+        assert [str(w.message) for w in our_w] == [str(w.message) for w in ref_w]

@@ -28,6 +28,7 @@ import difflib
 import functools
 import json
 import math
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,8 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy import sparse, stats
 from scipy.sparse.csgraph import connected_components
+from statsmodels.tools.sm_exceptions import SingularMatrixWarning
+from statsmodels.tools.tools import pinv_extended
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut, PredefinedSplit, RepeatedKFold
 
 from .errors import DataError
@@ -478,12 +481,32 @@ def _fold(x, y, train, test, level) -> tuple | None:
     result in one vectorised step instead of a summary frame per fold."""
     if len(train) < MIN_MODELS or not len(test):
         return None
-    r = sm.OLS(y[train], x[train]).fit()
+    params, cov, scale, df_resid = _ols(x[train], y[train])
     xt = x[test]
-    mean = xt @ r.params
-    se = np.sqrt(np.einsum("ij,jk,ik->i", xt, r.cov_params(), xt) + r.scale)
-    half = _t_quantile(level, float(r.df_resid)) * se
+    mean = xt @ params
+    se = np.sqrt(np.einsum("ij,jk,ik->i", xt, cov, xt) + scale)
+    half = _t_quantile(level, float(df_resid)) * se
     return test, mean, mean - half, mean + half
+
+
+def _ols(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """What a fold needs of ``sm.OLS(y, x).fit()``: the parameters, ``cov_params()``, the
+    scale and the residual degrees of freedom, computed by statsmodels' own steps in its order
+    (its pseudo-inverse, ``pinv pinv'``, the rank of the singular values, ``pinv y``, the
+    residuals' ``e'e / df``), so the numbers are the same to the last bit, without building a
+    model, its data checks and a results object for each of the thousands of folds. A test
+    compares it with statsmodels, rank-deficient designs included (same warning)."""
+    pinv, singular = pinv_extended(x)
+    normalized_cov = np.dot(pinv, np.transpose(pinv))
+    rank = np.linalg.matrix_rank(np.diag(singular))
+    if rank < x.shape[1]:
+        warnings.warn("The design matrix is rank-deficient. The model parameters are not uniquely determined.",
+                      SingularMatrixWarning, stacklevel=3)
+    params = np.dot(pinv, y)
+    resid = y - np.dot(x, params)
+    df_resid = float(x.shape[0]) - rank
+    scale = np.dot(resid, resid) / df_resid
+    return params, normalized_cov * scale, scale, df_resid
 
 
 @functools.lru_cache(maxsize=1024)
