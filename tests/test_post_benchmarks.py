@@ -173,3 +173,12 @@ def test_our_validation_equals_the_grouped_k_fold_of_each_scheme():
     for name, col in pb.OUR_SCHEMES.items():
         held = pb._cv(d, spec, col, k=5, repeats=3, seed=0)
         assert out[f"{name}_r2"] == fit.metrics(held)["r2"]
+
+
+def test_the_shared_permutations_are_the_splits_of_each_state():
+    perms = pb._permutations(23, 30, pb.POST_SPLITS)
+    assert perms.shape == (30, pb.POST_SPLITS, 23) and not perms.flags.writeable
+    for state in (0, 5, 29):
+        for p, (tr, te) in zip(perms[state], pb._shuffle_splits(23, state), strict=True):
+            assert np.array_equal(p[pb.POST_TEST_SIZE:], tr) and np.array_equal(p[:pb.POST_TEST_SIZE], te)
+    assert pb._permutations(23, 30, pb.POST_SPLITS) is perms  # drawn once for every spec of 23 rows
