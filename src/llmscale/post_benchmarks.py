@@ -157,8 +157,9 @@ def _positive_fit_predict(x_train: np.ndarray, y_train: np.ndarray, x_test: np.n
     from the means. A test checks it against the scikit-learn pipeline."""
     from scipy.optimize import nnls
 
-    lo, hi = x_train.min(axis=0), x_train.max(axis=0)
-    span = np.where(hi - lo == 0, 1.0, hi - lo)
+    lo = np.minimum.reduce(x_train, axis=0)  # x_train.min(axis=0), without the method's per-call checks
+    span = np.maximum.reduce(x_train, axis=0) - lo
+    span = np.where(span == 0, 1.0, span)
     xt, xs = (x_train - lo) / span, (x_test - lo) / span
     # the means as ndarray.mean computes them (the same sum, divided by the count), without its per-call checks
     mx, my = np.add.reduce(xt, axis=0) / len(xt), np.add.reduce(y_train) / len(y_train)
