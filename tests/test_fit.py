@@ -3,6 +3,7 @@ the public API and its guards, the validation schemes (random, lineage-grouped, 
 time split, external set), the release-date term and bad input."""
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -340,6 +341,27 @@ def test_validate_gives_one_row_per_scheme_with_size_bins():
     assert np.isnan(fit.validate(d, SPEC, repeats=1)["r2_repeat_se"].iloc[0])  # one repeat: no spread to measure
 
 
+def test_validate_checks_the_frame_once_and_equals_each_scheme_on_its_own():
+    d = synthetic(n=120).astype({"score": object})  # numbers as text, as a CSV cell might give them
+    d.loc[3, "score"] = " "  # a blank: left out, and counted, by every scheme alike
+    e = fit.validate(d, SPEC, cutoff="2023-06-01", repeats=2)
+    for scheme in ["repeated_kfold", "grouped_kfold", "leave_lineage_out", "time_split"]:
+        held = fit.cross_validate(d, SPEC, scheme, repeats=2, cutoff="2023-06-01")
+        row = e[e["scheme"] == scheme].iloc[0]
+        assert row["n"] == len(held) and row["r2"] == fit.metrics(held)["r2"], scheme
+        assert e.attrs["notes"][scheme] == held.attrs, scheme
+    assert e.attrs["notes"]["grouped_kfold"]["left_out"] == 1
+
+
+def test_numeric_columns_skip_the_text_checks_with_the_same_result():
+    d = synthetic(n=30)
+    d.loc[2, "score"] = np.nan
+    as_text = d.astype({"score": object})
+    assert fit._numeric(d, "score", "x").equals(fit._numeric(as_text, "score", "x"))
+    ints = d.assign(score=np.arange(30))
+    assert fit._numeric(ints, "score", "x").equals(ints["score"].astype(float))
+
+
 # --- lineages ------------------------------------------------------------------------------------
 
 
@@ -526,3 +548,24 @@ def test_a_fold_gives_statsmodels_own_prediction_interval():
     sf = sm.OLS(y[train], x[train]).fit().get_prediction(x[test]).summary_frame(alpha=0.1)
     assert np.allclose(mean, sf["mean"]) and np.allclose(low, sf["obs_ci_lower"]) and np.allclose(high, sf["obs_ci_upper"])
     assert fit._fold(x, y, train[:7], test, 0.9) is None  # too few to train on
+
+
+@pytest.mark.parametrize("rank_deficient", [False, True])
+def test_a_folds_least_squares_equals_statsmodels_to_the_last_bit(rank_deficient):
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(3)
+    for n, p in [(12, 2), (40, 3), (137, 4)]:
+        x = np.column_stack([np.ones(n), rng.uniform(20, 90, (n, p - 1))])
+        if rank_deficient:
+            x[:, -1] = 2 * x[:, 1]
+        y = rng.normal(1, 0.4, n)
+        with warnings.catch_warnings(record=True) as ref_w:
+            warnings.simplefilter("always")
+            r = sm.OLS(y, x).fit()
+        with warnings.catch_warnings(record=True) as our_w:
+            warnings.simplefilter("always")
+            params, cov, scale, df = fit._ols(x, y)
+        assert np.array_equal(params, r.params) and np.array_equal(cov, r.cov_params())
+        assert scale == r.scale and df == r.df_resid
+        assert [str(w.message) for w in our_w] == [str(w.message) for w in ref_w]

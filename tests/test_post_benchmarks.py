@@ -151,3 +151,34 @@ def test_the_fast_refit_of_the_spread_equals_the_scikit_learn_pipeline(ratio_eff
     assert one["n_states"] == 8
     states = [pb.post_cv(d, ["score", "active_ratio"], random_state=s)["post_r2"] for s in range(8)]
     assert one["post_r2_median"] == pytest.approx(float(np.median(states)), abs=1e-10)
+
+
+@pytest.mark.parametrize("n", [7, 12, 40, 129])
+def test_the_spread_draws_the_same_splits_as_shuffle_split(n):
+    from sklearn.model_selection import ShuffleSplit
+
+    for state in (0, 1, 7, 499):
+        ref = ShuffleSplit(n_splits=pb.POST_SPLITS, test_size=pb.POST_TEST_SIZE, random_state=state).split(np.zeros(n))
+        ours = pb._shuffle_splits(n, state)
+        pairs = list(zip(ref, ours, strict=True))
+        assert len(pairs) == pb.POST_SPLITS
+        for (tr, te), (tr2, te2) in pairs:
+            assert np.array_equal(tr, tr2) and np.array_equal(te, te2)
+
+
+def test_our_validation_equals_the_grouped_k_fold_of_each_scheme():
+    d = synthetic(ratio_effect=0.0, noise=0.3)
+    spec = fit.Spec("mmlu", "instruct, 0-shot", ())
+    out = pb.our_validation(d, spec, k=5, repeats=3, seed=0)
+    for name, col in pb.OUR_SCHEMES.items():
+        held = pb._cv(d, spec, col, k=5, repeats=3, seed=0)
+        assert out[f"{name}_r2"] == fit.metrics(held)["r2"]
+
+
+def test_the_shared_permutations_are_the_splits_of_each_state():
+    perms = pb._permutations(23, 30, pb.POST_SPLITS)
+    assert perms.shape == (30, pb.POST_SPLITS, 23) and not perms.flags.writeable
+    for state in (0, 5, 29):
+        for p, (tr, te) in zip(perms[state], pb._shuffle_splits(23, state), strict=True):
+            assert np.array_equal(p[pb.POST_TEST_SIZE:], tr) and np.array_equal(p[:pb.POST_TEST_SIZE], te)
+    assert pb._permutations(23, 30, pb.POST_SPLITS) is perms  # drawn once for every spec of 23 rows

@@ -28,6 +28,7 @@ import difflib
 import functools
 import json
 import math
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,8 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy import sparse, stats
 from scipy.sparse.csgraph import connected_components
+from statsmodels.tools.sm_exceptions import SingularMatrixWarning
+from statsmodels.tools.tools import pinv_extended
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut, PredefinedSplit, RepeatedKFold
 
 from .errors import DataError
@@ -114,6 +117,8 @@ def _blank(values: pd.Series) -> pd.Series:
 def _numeric(d: pd.DataFrame, col: str, where: str) -> pd.Series:
     """``d[col]`` as floats, blanks as NaN; a value that is not a number raises DataError."""
     raw = d[col]
+    if raw.dtype.kind in "fiu":  # already numbers: blanks are the NaNs, nothing can be unreadable
+        return raw.astype(float)
     blank = _blank(raw)
     num = pd.to_numeric(raw.where(~blank), errors="coerce").astype(float)
     bad = num.isna() & ~blank
@@ -476,12 +481,32 @@ def _fold(x, y, train, test, level) -> tuple | None:
     result in one vectorised step instead of a summary frame per fold."""
     if len(train) < MIN_MODELS or not len(test):
         return None
-    r = sm.OLS(y[train], x[train]).fit()
+    params, cov, scale, df_resid = _ols(x[train], y[train])
     xt = x[test]
-    mean = xt @ r.params
-    se = np.sqrt(np.einsum("ij,jk,ik->i", xt, r.cov_params(), xt) + r.scale)
-    half = _t_quantile(level, float(r.df_resid)) * se
+    mean = xt @ params
+    se = np.sqrt(np.einsum("ij,jk,ik->i", xt, cov, xt) + scale)
+    half = _t_quantile(level, float(df_resid)) * se
     return test, mean, mean - half, mean + half
+
+
+def _ols(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """What a fold needs of ``sm.OLS(y, x).fit()``: the parameters, ``cov_params()``, the
+    scale and the residual degrees of freedom, computed by statsmodels' own steps in its order
+    (its pseudo-inverse, ``pinv pinv'``, the rank of the singular values, ``pinv y``, the
+    residuals' ``e'e / df``), so the numbers are the same to the last bit, without building a
+    model, its data checks and a results object for each of the thousands of folds. A test
+    compares it with statsmodels, rank-deficient designs included (same warning)."""
+    pinv, singular = pinv_extended(x)
+    normalized_cov = np.dot(pinv, np.transpose(pinv))
+    rank = np.linalg.matrix_rank(np.diag(singular))
+    if rank < x.shape[1]:
+        warnings.warn("The design matrix is rank-deficient. The model parameters are not uniquely determined.",
+                      SingularMatrixWarning, stacklevel=3)
+    params = np.dot(pinv, y)
+    resid = y - np.dot(x, params)
+    df_resid = float(x.shape[0]) - rank
+    scale = np.dot(resid, resid) / df_resid
+    return params, normalized_cov * scale, scale, df_resid
 
 
 @functools.lru_cache(maxsize=1024)
@@ -555,7 +580,13 @@ def cross_validate(frame, spec: Spec, scheme: str, groups: str = "lineage", k: i
     for the time split, the models on each side and the undated ones."""
     _check_level(level)
     d = usable(frame, spec)
-    left_out = len(frame) - len(d)
+    return _cross_validate(d, len(frame) - len(d), spec, scheme, groups, k, repeats, seed, cutoff, level)
+
+
+def _cross_validate(d, left_out: int, spec: Spec, scheme: str, groups: str, k: int, repeats: int, seed: int,
+                    cutoff: str | None, level: float) -> pd.DataFrame:
+    """:func:`cross_validate` on rows already through :func:`usable` (``left_out`` of the
+    frame's rows had a blank), so that :func:`validate` checks a frame once for all schemes."""
     if scheme == "time_split":
         when = release_dates(d, f"fit input ({spec.name})")
         d = d.reset_index(drop=True)
@@ -717,7 +748,8 @@ def validate(frame, spec: Spec, groups: str = "lineage", cutoff: str | None = No
         if scheme == "external":
             held = external_test(frame, external, spec, level)
         else:
-            held = cross_validate(frame, spec, scheme, groups, k, repeats, seed, cutoff, level)
+            _check_level(level)
+            held = _cross_validate(d, len(frame) - len(d), spec, scheme, groups, k, repeats, seed, cutoff, level)
         rows.append({"spec": spec.name, "benchmark": spec.benchmark, "setting": spec.setting,
                      "covariates": " + ".join(spec.covariates) or "score alone", "scheme": scheme,
                      "n_models": n_models, "n_lineages": n_lineages, **metrics(held),

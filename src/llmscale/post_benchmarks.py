@@ -22,6 +22,7 @@ coefficient is negative and clipped; with it at zero the fit *is* the score-alon
 
 from __future__ import annotations
 
+import functools
 import math
 from pathlib import Path
 
@@ -156,32 +157,60 @@ def _positive_fit_predict(x_train: np.ndarray, y_train: np.ndarray, x_test: np.n
     from the means. A test checks it against the scikit-learn pipeline."""
     from scipy.optimize import nnls
 
-    lo, hi = x_train.min(axis=0), x_train.max(axis=0)
-    span = np.where(hi - lo == 0, 1.0, hi - lo)
+    lo = np.minimum.reduce(x_train, axis=0)  # x_train.min(axis=0), without the method's per-call checks
+    span = np.maximum.reduce(x_train, axis=0) - lo
+    span = np.where(span == 0, 1.0, span)
     xt, xs = (x_train - lo) / span, (x_test - lo) / span
-    mx, my = xt.mean(axis=0), y_train.mean()
+    # the means as ndarray.mean computes them (the same sum, divided by the count), without its per-call checks
+    mx, my = np.add.reduce(xt, axis=0) / len(xt), np.add.reduce(y_train) / len(y_train)
     coef, _ = nnls(xt - mx, y_train - my)
     return my + (xs - mx) @ coef
+
+
+def _shuffle_splits(n: int, state: int, n_splits: int = POST_SPLITS, test_size: int = POST_TEST_SIZE) -> list:
+    """``ShuffleSplit(n_splits, test_size=test_size, random_state=state).split`` of ``n`` rows
+    as a list of (train, test) positions, drawn as scikit-learn draws them."""
+    rng = np.random.RandomState(state)
+    out = []
+    for _ in range(n_splits):
+        perm = rng.permutation(n)
+        out.append((perm[test_size:], perm[:test_size]))
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _permutations(n: int, n_states: int, n_splits: int) -> np.ndarray:
+    """The row permutations of ``ShuffleSplit``'s states 0 .. n_states-1 over ``n`` rows, shape
+    (n_states, n_splits, n): they depend on the number of rows alone, so specs of the same size
+    share them (drawn once, not once per spec). Read-only."""
+    out = np.empty((n_states, n_splits, n), dtype=np.intp)
+    for state in range(n_states):
+        for i, (train, test) in enumerate(_shuffle_splits(n, state, n_splits, test_size=0)):
+            out[state, i] = train
+    out.flags.writeable = False
+    return out
 
 
 def post_r2_spread(frame: pd.DataFrame, columns, n_states: int = 500, level: float = 0.95) -> dict:
     """How much the post's R² moves when only the split's random state does: its median and
     central ``level`` range over random states 0 .. n_states-1 (each the mean R² of the five
-    ``ShuffleSplit`` splits of that state, as :func:`post_cv` computes it)."""
-    from sklearn.model_selection import ShuffleSplit
-
+    ``ShuffleSplit`` splits of that state, as :func:`post_cv` computes it). The splits are
+    ``ShuffleSplit``'s own, drawn without its per-state overhead: a ``RandomState(state)``
+    permuting the rows once per split, the first ``POST_TEST_SIZE`` positions the test rows
+    and the rest the training rows (a test checks them against scikit-learn's), drawn once
+    for all specs with the same number of rows (:func:`_permutations`)."""
     def r2_score(truth, pred):  # sklearn.metrics.r2_score's formula (constant truths too), without its input checks
-        sse, sst = float(((truth - pred) ** 2).sum()), float(((truth - truth.mean()) ** 2).sum())
+        sse, sst = float(((truth - pred) ** 2).sum()), float(((truth - np.add.reduce(truth) / len(truth)) ** 2).sum())
         return 1.0 - sse / sst if sst > 0 else (1.0 if sse == 0 else 0.0)
 
     x, y = _matrix(frame, columns)
     none = {"n_states": 0, "post_r2_median": math.nan, "post_r2_low": math.nan, "post_r2_high": math.nan}
     if len(y) < POST_TEST_SIZE + 2 or n_states < 1:
         return none
-    r2 = []
+    r2, perms = [], _permutations(len(y), n_states, POST_SPLITS)
     for state in range(n_states):
-        cv = ShuffleSplit(n_splits=POST_SPLITS, test_size=POST_TEST_SIZE, random_state=state)
-        r2.append(np.mean([r2_score(y[te], _positive_fit_predict(x[tr], y[tr], x[te])) for tr, te in cv.split(x)]))
+        splits = ((p[POST_TEST_SIZE:], p[:POST_TEST_SIZE]) for p in perms[state])
+        r2.append(np.mean([r2_score(y[te], _positive_fit_predict(x[tr], y[tr], x[te])) for tr, te in splits]))
     r2 = np.array(r2, dtype=float)
     lo, hi = np.quantile(r2, [(1 - level) / 2, 1 - (1 - level) / 2])
     return {"n_states": len(r2), "post_r2_median": float(np.median(r2)), "post_r2_low": float(lo), "post_r2_high": float(hi)}
@@ -275,7 +304,7 @@ def _per_repeat_r2(held: pd.DataFrame) -> np.ndarray:
     if not len(held):
         return np.array([])
     rep = held["fold"].astype(str).str.extract(r"^r(\d+)")[0]
-    return np.array([fit.metrics(g)["r2"] for _, g in held.groupby(rep, sort=True)], dtype=float)
+    return np.array([fit._basic(g)["r2"] for _, g in held.groupby(rep, sort=True)], dtype=float)  # metrics' R², without its size bins
 
 
 OUR_SCHEMES = {"lineage": "lineage", "weights": "weights_id"}
@@ -288,10 +317,10 @@ def our_validation(frame: pd.DataFrame, spec, k: int = 5, repeats: int = 10, see
     repeats (2.5 % and 97.5 % quantiles)."""
     from . import fit
 
-    used = fit.usable(frame, spec)
+    used = fit.usable(frame, spec)  # checked once, for both schemes (:func:`_cv` on these rows)
     out = {"n_weights": int(used["weights_id"].nunique()), "n_lineages": int(used["lineage"].nunique())}
     for name, col in OUR_SCHEMES.items():
-        held = _cv(frame, spec, col, k, repeats, seed)
+        held = fit._cross_validate(used, len(frame) - len(used), spec, "grouped_kfold", col, k, repeats, seed, None, 0.90)
         m = fit.metrics(held)
         out[f"{name}_coverage_over_100b"] = m["coverage_over_100b"]
         reps = _per_repeat_r2(held)

@@ -384,11 +384,13 @@ def newest(scores: pd.DataFrame) -> pd.DataFrame:
     keep[~index] = s.loc[~index, "_snapshot"] == top
     older = s[~keep]
     if len(older):
-        kept = s[keep & ~index].set_index(key)
+        kept = s[keep & ~index]
+        first = {}  # each key's first kept value, looked up once per group (not a MultiIndex .loc each)
+        for k, v in zip(zip(kept["model_id"], kept["benchmark"], kept["_r"]), kept["value"]):
+            first.setdefault(k, v)
         notes = {}
         for k, grp in older.groupby(key):
-            values = kept.loc[[k], "value"] if k in kept.index else pd.Series(dtype=float)
-            new = float(values.iloc[0]) if len(values) else float("nan")
+            new = float(first[k]) if k in first else float("nan")
             parts = []
             for snap, v in zip(grp["_snapshot"], grp["value"]):
                 diff = abs(v - new)
