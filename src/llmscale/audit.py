@@ -222,6 +222,9 @@ def numbers(processed_dir) -> dict[str, str]:
         "audit_moe_without_active": str(len(a["moe_without_active"])),
         "audit_conflicts": ", ".join(f"{k} {v:,}" for k, v in a["conflicts"].items()) or "none",
         "audit_lineages": f"{a.get('lineages', 0):,}",
+        "audit_size_checked": f"{len(a['size_check']):,}",
+        "audit_size_off": f"{int(a['size_check']['off'].sum()):,} ({_pct(int(a['size_check']['off'].sum()), len(a['size_check']))})",
+        **{f"audit_maker_{chart}": "not built" for chart in ("size_vs_mmlu", "staircase")},
         **{f"audit_maker_{chart}": _maker_text(m) for chart, m in a["maker"].items()},
     }
 
