@@ -24,7 +24,7 @@ from . import predict_params
 from .catchall import stated
 from .io import read_table
 from .lineage import ROOT_REF, inherited_from_maker
-from .reconcile import PRECEDENCE
+from .reconcile import source_rank
 from .settings import setting_label
 from .sources import open_llm_leaderboard as oll
 from .tables import CONFLICTS, FRONTIER, MODELS, PRICES, SCORES, SIZE_FLAGS, SOURCE_MODELS
@@ -86,7 +86,7 @@ def charted(pdir: Path) -> set[str] | None:
 def _ranked(scores: pd.DataFrame) -> pd.DataFrame:
     """Scores with their setting label, highest-ranked source first (as every chart picks them)."""
     s = scores.assign(setting=setting_label(scores))
-    s = s.assign(rank=s["source"].map({k: i for i, k in enumerate(PRECEDENCE)}).fillna(len(PRECEDENCE)))
+    s = s.assign(rank=source_rank(s["source"]))
     return s.sort_values(["rank", "source", "source_row"], kind="mergesort")
 
 
@@ -141,7 +141,7 @@ def size_check(models: pd.DataFrame, source_models: pd.DataFrame) -> pd.DataFram
     if not len(source_models) or "total_params_b" not in source_models:
         return maker.assign(source="", source_row="", source_b=float("nan"), off=False).iloc[0:0]
     rows = source_models[source_models["total_params_b"].notna()].merge(maker, on="model_id")
-    rows = rows.assign(rank=rows["source"].map({k: i for i, k in enumerate(PRECEDENCE)}).fillna(len(PRECEDENCE)))
+    rows = rows.assign(rank=source_rank(rows["source"]))
     top = rows.sort_values(["rank", "source", "source_row"], kind="mergesort").drop_duplicates("model_id")
     top = top.rename(columns={"total_params_b": "source_b"})[["model_id", "source", "source_row", "source_b", "maker_b"]]
     return top.assign(off=(top["source_b"] / top["maker_b"] - 1).abs() > SIZE_TOLERANCE).sort_values("model_id").reset_index(drop=True)

@@ -11,7 +11,7 @@ import pandas as pd
 from . import trends
 from .io import read_table
 from .presenting import TEXT_PT, room_at_top, short_setting
-from .reconcile import PRECEDENCE
+from .reconcile import source_rank
 from .settings import benchmark_label, setting_label
 from .tables import MODELS, SCORES
 
@@ -29,7 +29,7 @@ def points(processed_dir, benchmarks=("mmlu", "mmlu_pro")) -> pd.DataFrame:
     models = read_table(Path(processed_dir) / MODELS)
     s = scores[scores["benchmark"].isin(benchmarks)].copy()
     s["setting"] = setting_label(s)
-    s["rank"] = s["source"].map({k: i for i, k in enumerate(PRECEDENCE)}).fillna(len(PRECEDENCE))
+    s["rank"] = source_rank(s["source"])
     s = s.sort_values(["rank", "source", "source_row"], kind="mergesort").drop_duplicates(["model_id", "benchmark", "setting"])
     m = models[["model_id", "name", "release_date", "release_date_ref", "total_params_b", "active_params_b", "architecture", "weights"]].copy()
     m["active_params_b"] = m["active_params_b"].fillna(m["total_params_b"].where(m["architecture"] == "dense"))

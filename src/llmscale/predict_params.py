@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import fit
 from .io import read_table
-from .reconcile import PRECEDENCE
+from .reconcile import source_rank
 from .settings import benchmark_label, setting_label
 from .tables import MODELS, PRICES, SCORES
 
@@ -38,7 +38,7 @@ PUBLISHED = pd.DataFrame([
 def _one_per_model(scores: pd.DataFrame) -> pd.DataFrame:
     s = scores.copy()
     s["setting"] = setting_label(s)
-    s["rank"] = s["source"].map({k: i for i, k in enumerate(PRECEDENCE)}).fillna(len(PRECEDENCE))
+    s["rank"] = source_rank(s["source"])
     s = s.sort_values(["rank", "source", "source_row"], kind="mergesort")
     return s.drop_duplicates(["model_id", "benchmark", "setting"])
 

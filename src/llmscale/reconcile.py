@@ -70,6 +70,12 @@ def _rank(source: str) -> int:
     return PRECEDENCE.index(source) if source in PRECEDENCE else len(PRECEDENCE)
 
 
+def source_rank(sources: pd.Series) -> pd.Series:
+    """Each source's place in :data:`PRECEDENCE` (a source not listed after all of them):
+    sort by it, then by source and row, to pick the value every table and chart uses."""
+    return sources.map(_rank)
+
+
 def maker_page(url: str, org: str, makers: pd.DataFrame) -> bool:
     """Whether ``url`` is one of the maker's own pages (its Hugging Face org, GitHub org,
     site, or a paper on arXiv), per ``data/raw/curated/makers.csv``."""
