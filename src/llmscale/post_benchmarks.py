@@ -150,27 +150,66 @@ def post_cv(frame: pd.DataFrame, columns, random_state: int = POST_RANDOM_STATE,
 
 
 def _positive_fit_predict(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray) -> np.ndarray:
-    """:func:`post_regressor`'s predictions without its per-call overhead, for the many refits
-    of :func:`post_r2_spread`: MinMax scaling from the training rows (a constant column scaled
-    by 1, as scikit-learn does), then non-negative least squares on the centred inputs
-    (scipy's NNLS, the solver ``LinearRegression(positive=True)`` calls) with the intercept
-    from the means. A test checks it against the scikit-learn pipeline."""
-    from scipy.optimize import nnls
-
-    lo = np.minimum.reduce(x_train, axis=0)  # x_train.min(axis=0), without the method's per-call checks
-    span = np.maximum.reduce(x_train, axis=0) - lo
-    span = np.where(span == 0, 1.0, span)
-    xt, xs = (x_train - lo) / span, (x_test - lo) / span
-    # the means as ndarray.mean computes them (the same sum, divided by the count), without its per-call checks
-    mx, my = np.add.reduce(xt, axis=0) / len(xt), np.add.reduce(y_train) / len(y_train)
-    coef, _ = nnls(xt - mx, y_train - my)
-    return my + (xs - mx) @ coef
+    """:func:`post_regressor` fitted on the training rows, its predictions for the test rows
+    (see :func:`_positive_fits`, which computes them for many splits at once). A test checks
+    it against the scikit-learn pipeline."""
+    x = np.vstack([x_train, x_test])
+    y = np.concatenate([y_train, np.zeros(len(x_test))])  # test rows' targets are never used
+    return _positive_fits(x, y, np.arange(len(x_train), len(x))[None])[0]
 
 
-def _shuffle_splits(n: int, state: int, n_splits: int = POST_SPLITS, test_size: int = POST_TEST_SIZE) -> list:
+def _positive_fits(x: np.ndarray, y: np.ndarray, test: np.ndarray) -> np.ndarray:
+    """:func:`post_regressor` fitted once per split on every row but the split's test rows,
+    its predictions for them: ``x`` (rows, columns), ``y`` (rows), ``test`` (splits, test
+    rows) positions; returns (splits, test rows).
+
+    The post's MinMax scaling does not change these predictions (scaling a column by a
+    positive factor scales its non-negative coefficient inversely, and the shift goes into the
+    intercept), so the fit is non-negative least squares on the training rows' centred inputs,
+    the intercept from their means, as ``LinearRegression(positive=True)`` fits it. Each
+    split's sums are the sums over all rows minus those over its few test rows (the inputs
+    centred on all rows first, so that the subtraction loses no precision that matters), so a
+    split costs its test rows, not its training rows. Non-negative least squares is convex and
+    its solution is the least-squares fit on the columns it keeps, so it is found exactly by
+    fitting every subset of the columns (the post has one or two) and keeping the feasible fit
+    (every coefficient >= 0) of least squared error; a subset of linearly dependent columns is
+    left to its smaller subsets, which reach the same fit."""
+    from itertools import combinations
+
+    x0, y0 = x.mean(axis=0), y.mean()
+    xc, yc = x - x0, y - y0
+    n_tr = len(y) - test.shape[1]
+    xt, yt = xc[test], yc[test]  # (splits, test rows, columns), (splits, test rows)
+    mx = (xc.sum(axis=0) - xt.sum(axis=1)) / n_tr
+    my = (yc.sum() - yt.sum(axis=1)) / n_tr
+    gram = xc.T @ xc - np.einsum("stp,stq->spq", xt, xt) - n_tr * mx[:, :, None] * mx[:, None, :]
+    cross = xc.T @ yc - np.einsum("stp,st->sp", xt, yt) - n_tr * mx * my[:, None]
+    total = yc @ yc - np.einsum("st,st->s", yt, yt) - n_tr * my ** 2
+    n_splits, n_cols = mx.shape
+    spread = np.maximum(np.diag(xc.T @ xc), np.finfo(float).tiny)
+    coef, best = np.zeros((n_splits, n_cols)), total  # the empty fit: every coefficient 0
+    for k in range(1, n_cols + 1):
+        for cols in map(list, combinations(range(n_cols), k)):
+            g = gram[:, cols][:, :, cols]
+            ok = np.linalg.det(g) > 1e-10 * np.prod(spread[cols])  # dependent columns: their subsets fit as well
+            c = np.linalg.solve(np.where(ok[:, None, None], g, np.eye(k)), cross[:, cols][..., None])[..., 0]
+            sse = total - 2 * np.einsum("sp,sp->s", c, cross[:, cols]) + np.einsum("sp,spq,sq->s", c, g, c)
+            take = ok & (c >= 0).all(axis=1) & (sse < best)
+            best = np.where(take, sse, best)
+            full = np.zeros_like(coef)
+            full[:, cols] = c
+            coef = np.where(take[:, None], full, coef)
+    return y0 + my[:, None] + np.einsum("stp,sp->st", xt - mx[:, None, :], coef)
+
+
+def _shuffle_splits(n: int, state: int, n_splits: int = POST_SPLITS, test_size: int = POST_TEST_SIZE,
+                    rng: np.random.RandomState | None = None) -> list:
     """``ShuffleSplit(n_splits, test_size=test_size, random_state=state).split`` of ``n`` rows
-    as a list of (train, test) positions, drawn as scikit-learn draws them."""
-    rng = np.random.RandomState(state)
+    as a list of (train, test) positions, drawn as scikit-learn draws them. ``rng``: a
+    generator to reseed with ``state`` (the same stream as ``RandomState(state)``, without the
+    cost of making one for each state)."""
+    rng = np.random.RandomState() if rng is None else rng
+    rng.seed(state)
     out = []
     for _ in range(n_splits):
         perm = rng.permutation(n)
@@ -184,8 +223,9 @@ def _permutations(n: int, n_states: int, n_splits: int) -> np.ndarray:
     (n_states, n_splits, n): they depend on the number of rows alone, so specs of the same size
     share them (drawn once, not once per spec). Read-only."""
     out = np.empty((n_states, n_splits, n), dtype=np.intp)
+    rng = np.random.RandomState()
     for state in range(n_states):
-        for i, (train, test) in enumerate(_shuffle_splits(n, state, n_splits, test_size=0)):
+        for i, (train, test) in enumerate(_shuffle_splits(n, state, n_splits, test_size=0, rng=rng)):
             out[state, i] = train
     out.flags.writeable = False
     return out
@@ -199,19 +239,19 @@ def post_r2_spread(frame: pd.DataFrame, columns, n_states: int = 500, level: flo
     permuting the rows once per split, the first ``POST_TEST_SIZE`` positions the test rows
     and the rest the training rows (a test checks them against scikit-learn's), drawn once
     for all specs with the same number of rows (:func:`_permutations`)."""
-    def r2_score(truth, pred):  # sklearn.metrics.r2_score's formula (constant truths too), without its input checks
-        sse, sst = float(((truth - pred) ** 2).sum()), float(((truth - np.add.reduce(truth) / len(truth)) ** 2).sum())
-        return 1.0 - sse / sst if sst > 0 else (1.0 if sse == 0 else 0.0)
-
     x, y = _matrix(frame, columns)
     none = {"n_states": 0, "post_r2_median": math.nan, "post_r2_low": math.nan, "post_r2_high": math.nan}
     if len(y) < POST_TEST_SIZE + 2 or n_states < 1:
         return none
-    r2, perms = [], _permutations(len(y), n_states, POST_SPLITS)
-    for state in range(n_states):
-        splits = ((p[POST_TEST_SIZE:], p[:POST_TEST_SIZE]) for p in perms[state])
-        r2.append(np.mean([r2_score(y[te], _positive_fit_predict(x[tr], y[tr], x[te])) for tr, te in splits]))
-    r2 = np.array(r2, dtype=float)
+    perms = _permutations(len(y), n_states, POST_SPLITS).reshape(n_states * POST_SPLITS, len(y))
+    test = perms[:, :POST_TEST_SIZE]
+    truth = y[test]
+    pred = _positive_fits(x, y, test)
+    sse = ((truth - pred) ** 2).sum(axis=1)
+    sst = ((truth - truth.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+    # sklearn.metrics.r2_score's formula, constant truths too (1 if predicted exactly, else 0)
+    split_r2 = np.where(sst > 0, 1.0 - sse / np.where(sst > 0, sst, 1.0), np.where(sse == 0, 1.0, 0.0))
+    r2 = split_r2.reshape(n_states, POST_SPLITS).mean(axis=1)
     lo, hi = np.quantile(r2, [(1 - level) / 2, 1 - (1 - level) / 2])
     return {"n_states": len(r2), "post_r2_median": float(np.median(r2)), "post_r2_low": float(lo), "post_r2_high": float(hi)}
 
