@@ -33,6 +33,12 @@ def copy_repo(dst: Path, share_venv: bool = True) -> Path:
         shutil.copy2(ROOT / f, dst / f)
     if share_venv:
         os.symlink(ROOT / ".venv", dst / ".venv")
+    # a checkout of its own (the tests read git's list of tracked files), holding the files as they are here
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost", "-c", "commit.gpgsign=false"]
+    for args in (["init", "-q"], ["add", "-A", "--", ".", ":!.venv"], ["commit", "-q", "--no-verify", "-m", "bench copy"]):
+        subprocess.run(git + args, cwd=dst, check=True, stdout=subprocess.DEVNULL)
+    if share_venv:  # the link is no folder, so .gitignore's ".venv/" does not cover it
+        (dst / ".git" / "info" / "exclude").write_text(".venv\n")
     return dst
 
 

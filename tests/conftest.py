@@ -13,6 +13,12 @@ NOTEBOOKS = ROOT / "notebooks"
 CELL_TIMEOUT_S = 600  # a kernel that stops answering fails its test instead of hanging the suite
 
 
+def pytest_sessionstart(session):
+    from llmscale.chain import compile_package
+
+    compile_package()  # the kernels the tests start load the package's bytecode, as the chain's do
+
+
 def execute(notebook, output, parameters, **kwargs):
     """Run a notebook with papermill as the chain does: kernel python3 on IPC sockets in a
     folder of its own (kernels started side by side by parallel test workers never race for
