@@ -314,7 +314,7 @@ def draw_staircases(steps, thresholds: dict, credit: str, measure: str = "total"
     spare = [ax for row in axes for ax in row if not ax.axison]
     where = spare[-1] if spare else axes[-1][-1]
     where.legend(handles, [wrap(plain_setting(s), 30) for s in settings], loc="center", frameon=False,
-                 title="Setting (one line each)", alignment="left", labelspacing=0.6)
+                 title="Setting (one line each)", alignment="left", labelspacing=0.25)
     fig.supylabel(f"Smallest model clearing it ({measure} parameters, log scale)", fontsize=19)
     fig.suptitle("The smallest model that clears each score keeps shrinking", x=0.01, ha="left", fontsize=24,
                  fontweight="bold")
