@@ -25,9 +25,9 @@ def execute(notebook, output, parameters, **kwargs):
     TCP ports), working folder notebooks/, and a time limit per cell."""
     import tempfile
 
-    import papermill as pm
+    from llmscale.chain import _ipc_kernel_manager, papermill
 
-    from llmscale.chain import _ipc_kernel_manager
+    pm = papermill()
 
     with tempfile.TemporaryDirectory(prefix="llmscale-kernel-") as sockets:
         return pm.execute_notebook(
@@ -39,7 +39,9 @@ SOURCES = ["cjtrowbridge", "epoch-open-model-trends"]
 
 def run_chain(raw_dir: Path, out: Path, upto: str = "09") -> dict[str, Path]:
     """Run 01..``upto`` with papermill, every output under ``out``; return the folders."""
-    import papermill as pm
+    from llmscale.chain import papermill
+
+    pm = papermill()
 
     dirs = {k: out / k for k in ("interim", "processed", "figures", "build")}
     for d in dirs.values():

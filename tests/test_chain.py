@@ -3,11 +3,13 @@
 import re
 
 import pandas as pd
-import papermill as pm
 import pytest
 from PIL import Image
 
 from conftest import FIXTURE_RAW, NOTEBOOKS, execute, run_chain
+from llmscale.chain import papermill
+
+pm = papermill()
 
 
 @pytest.fixture(scope="module")
@@ -300,14 +302,15 @@ def test_a_rerun_writes_only_into_its_own_folder(tmp_path):
     from conftest import ROOT
 
     committed = {p: p.stat().st_mtime_ns for d in ("data/processed", "figures") for p in (ROOT / d).rglob("*") if p.is_file()}
-    folder = chain.rerun(NOTEBOOKS / "04_over_time.ipynb", {"min_steps": "5", "n_boot": "50"}, root=ROOT,
-                         runs=tmp_path / "runs")
-    assert folder == (tmp_path / "runs" / "04_over_time_min_steps-5_n_boot-50").resolve()
-    assert (folder / "figures" / "over_time_staircase.svg").exists()
-    assert (folder / "data/processed/over_time_halving.csv").exists() and (folder / "build/04_over_time.ipynb").exists()
-    halving = pd.read_csv(folder / "data/processed/over_time_halving.csv")
-    assert halving.loc[halving["steps"] < 5, "halving_months"].isna().all()
+    folder = chain.rerun(NOTEBOOKS / "06_dense_vs_moe.ipynb", {"benchmarks": '["mmlu", "gpqa"]', "min_dense_lineages": "20"},
+                         root=ROOT, runs=tmp_path / "runs")
+    assert folder == (tmp_path / "runs" / "06_dense_vs_moe_benchmarks-mmlu-gpqa_min_dense_lineages-20").resolve()
+    assert (folder / "figures" / "dense_vs_moe.svg").exists() and (folder / "build/06_dense_vs_moe.ipynb").exists()
+    table = pd.read_csv(folder / "data/processed/dense_vs_moe.csv")
+    committed_table = pd.read_csv(ROOT / "data/processed/dense_vs_moe.csv")
+    assert set(table["benchmark"]) == {"mmlu", "gpqa"} < set(committed_table["benchmark"])  # the parameters took effect
+    assert (table["n_dense_lineages"] >= 20).all() and (committed_table["n_dense_lineages"] < 20).any()
     after = {p: p.stat().st_mtime_ns for p in committed}
     assert after == committed, "a rerun touched the committed outputs"
     with pytest.raises(chain.ParameterError, match="points into the committed outputs"):
-        chain.rerun(NOTEBOOKS / "04_over_time.ipynb", {"figures_dir": "../figures"}, root=ROOT, runs=tmp_path / "runs")
+        chain.rerun(NOTEBOOKS / "06_dense_vs_moe.ipynb", {"figures_dir": "../figures"}, root=ROOT, runs=tmp_path / "runs")

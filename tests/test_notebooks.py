@@ -44,8 +44,9 @@ def test_one_parameters_cell_of_commented_literals(nb):
 
 @pytest.mark.parametrize("nb", NBS, ids=lambda p: p.stem)
 def test_papermill_reads_every_parameter_with_its_help(nb):
-    import papermill as pm
+    from llmscale.chain import papermill
 
+    pm = papermill()
     data = json.loads(nb.read_text())
     src = "".join(next(c for c in data["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))["source"])
     names = [ln.split(":")[0].strip() for ln in src.splitlines() if ln and not ln.startswith("#")]

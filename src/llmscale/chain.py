@@ -41,6 +41,17 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 OUTPUT_ROOTS = ("data/processed", "data/interim", "figures", "FINDINGS.md")  # what `make figures` writes
 
 
+def papermill():
+    """papermill, imported without jsonschema's optional IRI format checker: that checker's
+    package (``rfc3987_syntax``, installed for JupyterLab's event schemas) compiles a grammar
+    as it is imported, about 1.6 s of every notebook run, and the notebook schema nbformat
+    validates against uses no IRI format. Other processes (JupyterLab) are unaffected."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # None in sys.modules: its import fails, and jsonschema goes without
+    import papermill as pm
+
+    return pm
+
+
 class ParameterError(ValueError):
     """A parameter given to a notebook that its ``parameters`` cell does not declare, or of another type."""
 
@@ -209,7 +220,7 @@ def run(notebook, build_dir="build", parameters=None, cwd=None, log_output=False
     start = time.time()
     t0 = time.perf_counter()
     _line(f"▶ {nb.stem} ...")
-    import papermill as pm  # imported here: it is slow, and `summary` does not need it
+    pm = papermill()  # imported here: `summary` does not need it
 
     compile_package()
     sockets = tempfile.mkdtemp(prefix="llmscale-kernel-")

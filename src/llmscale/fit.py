@@ -34,10 +34,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy import sparse, stats
 from scipy.sparse.csgraph import connected_components
+from statsmodels.regression.linear_model import OLS
 from statsmodels.tools.sm_exceptions import SingularMatrixWarning
 from statsmodels.tools.tools import pinv_extended
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut, PredefinedSplit, RepeatedKFold
@@ -490,7 +490,7 @@ def _fold(x, y, train, test, level) -> tuple | None:
 
 
 def _ols(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
-    """What a fold needs of ``sm.OLS(y, x).fit()``: the parameters, ``cov_params()``, the
+    """What a fold needs of ``OLS(y, x).fit()``: the parameters, ``cov_params()``, the
     scale and the residual degrees of freedom, computed by statsmodels' own steps in its order
     (its pseudo-inverse, ``pinv pinv'``, the rank of the singular values, ``pinv y``, the
     residuals' ``e'e / df``), so the numbers are the same to the last bit, without building a
@@ -670,7 +670,7 @@ def external_test(frame, external, spec: Spec, level: float = 0.90) -> pd.DataFr
         return out
     d, ext = d.reset_index(drop=True), ext.reset_index(drop=True)
     x, y = np.vstack([_design(d, spec), _design(ext, spec)]), np.concatenate([d[RESPONSE], ext[RESPONSE]]).astype(float)
-    result = sm.OLS(y[:len(d)], x[:len(d)]).fit()  # the training rows only
+    result = OLS(y[:len(d)], x[:len(d)]).fit()  # the training rows only
     sf = result.get_prediction(x[len(d):]).summary_frame(alpha=1 - level)
     out = pd.DataFrame({"model_id": ext["model_id"].to_numpy(), "fold": "external", "truth_log10": y[len(d):],
                         "pred_log10": sf["mean"].to_numpy(), "low_log10": sf["obs_ci_lower"].to_numpy(),

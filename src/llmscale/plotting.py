@@ -158,8 +158,10 @@ def _fix_layout(fig, digits: int = 6) -> None:
     hash of its exact rectangle, and another BLAS kernel's last bits would rename it."""
     if fig.get_layout_engine() is None:
         return
-    fig.canvas.draw()
-    fig.set_layout_engine("none")
+    fig.draw_without_rendering()
+    fig.set_layout_engine(None)  # no engine at all (rcParams ask for none), so savefig draws no extra layout pass
+    if fig.get_layout_engine() is not None:
+        fig.set_layout_engine("none")
     for ax in fig.axes:
         ax.set_position([round(float(v), digits) for v in ax.get_position().bounds])
 
