@@ -45,6 +45,35 @@ def test_save_figure_raises_small_text_to_the_column_minimum(tmp_path):
     assert (tmp_path / "f.png").exists() and (tmp_path / "f.svg").exists()
 
 
+def test_save_figure_refuses_text_cut_at_the_edge_or_tick_labels_on_top_of_each_other(tmp_path):
+    import pytest
+
+    fig, ax = plotting.new_figure()
+    ax.set_title("A title")
+    fig.text(0.98, 0.5, "this sentence runs past the right edge")
+    with pytest.raises(ValueError, match=r"^edge: .*past the figure's edge: 'this sentence runs past the right edge' \(right\)"):
+        plotting.save_figure(fig, tmp_path / "edge")
+    fig, ax = plotting.new_figure()
+    ax.set_yticks(range(40), [f"row {i}\nsecond line" for i in range(40)])  # 80 lines in one axes' height
+    with pytest.raises(ValueError, match=r"^crowded: .*overlapping: tick labels 'row 0\\nsecond line' and 'row 1"):
+        plotting.save_figure(fig, tmp_path / "crowded")
+    fig, ax = plotting.new_figure()
+    ax.plot([1, 2], [1, 2], label="a line")
+    fig.legend(loc="lower right", bbox_to_anchor=(1, 0))
+    plotting.footer(fig, "Data: somebody, somewhere, under some licence")
+    with pytest.raises(ValueError, match=r"overlapping: legend entry 'a line' and 'Data: somebody"):
+        plotting.save_figure(fig, tmp_path / "legend")
+    assert list(tmp_path.iterdir()) == []  # nothing written for a refused figure
+    fig, ax = plotting.new_figure()
+    ax.set_yticks(range(4), [f"row {i}\nsecond line" for i in range(4)])
+    ax.set_xlim(0, 1)
+    ax.set_xticks([-5, 0, 1, 5])  # ticks outside the view are not drawn, so not counted
+    fig.draw_without_rendering()
+    assert plotting.off_canvas(fig) == [] and plotting.collisions(fig) == []
+    plotting.save_figure(fig, tmp_path / "fine")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fine.png", "fine.svg"]
+
+
 def test_point_labels_are_display_names_never_cut():
     from llmscale.display import display_name, wrap
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from llmscale import fit
+from llmscale import fit, plotting
 from llmscale import predict_params as pp
 
 
@@ -118,9 +118,14 @@ def test_the_forest_draws_one_row_per_closed_model_under_the_best_validated_fits
     best = ok.groupby("spec")["r2_grouped_kfold"].first().sort_values(ascending=False)
     assert specs["spec"].tolist() == best.index[: pp.FOREST_SPECS].tolist()
     assert not specs["setting"].str.contains("not stated").any()
-    fig = pp.draw_forest(closed, "Data: x")
+    forest = pp.forest_models(closed)  # as notebook 05 draws it: the post's closed models
+    assert len(forest) and forest["eligible"].astype(bool).all() and forest["model_id"].str.contains("gpt-5").any()
+    fig = pp.draw_forest(forest, "Data: x")
     ax = fig.axes[0]
-    drawn = closed[closed["spec"].isin(specs["spec"])]
+    drawn = forest[forest["spec"].isin(pp.forest_specs(forest)["spec"])]
     assert len(ax.get_yticks()) == drawn["model_id"].nunique()  # one row per model, however many fits predict it
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert len(legend) == len(specs) + 1 and all("· R² " in t for t in legend[:-1])
+    assert len(legend) == drawn["spec"].nunique() + 1 and all("· R² " in t for t in legend[:-1])
+    fig.draw_without_rendering()
+    assert plotting.off_canvas(fig) == [] and plotting.collisions(fig) == []  # every row and legend entry readable
+    plotting.plt.close(fig)

@@ -100,6 +100,57 @@ def visible_texts(fig) -> list:
     return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and t.get_figure() is not None]
 
 
+def _shown_tick_labels(axis) -> list:
+    lo, hi = sorted(axis.get_view_interval())
+    pad = 1e-9 * abs(hi - lo)
+    return [lab for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()] if lo - pad <= tick.get_loc() <= hi + pad
+            for lab in (tick.label1, tick.label2) if lab.get_visible() and lab.get_text().strip()]
+
+
+def off_canvas(fig, tolerance_px: float = 1.0) -> list[str]:
+    """The drawn texts of ``fig`` (titles, tick labels, legend entries, labels, footer) that
+    reach past the figure's edge by more than ``tolerance_px``, each as "text (side)"; call
+    after a draw. A tick label of a tick outside the axis' view is not drawn and not counted."""
+    renderer = fig.canvas.get_renderer()
+    w, h = fig.bbox.width, fig.bbox.height
+    shown = {id(lab) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis) for lab in _shown_tick_labels(axis)}
+    ticks = {id(lab) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+             for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()] for lab in (tick.label1, tick.label2)}
+    out = []
+    for t in visible_texts(fig):
+        if id(t) in ticks and id(t) not in shown:
+            continue
+        box = t.get_window_extent(renderer)
+        sides = [name for name, past in (("left", -box.x0), ("right", box.x1 - w), ("bottom", -box.y0),
+                                         ("top", box.y1 - h)) if past > tolerance_px]
+        if sides:
+            out.append(f"{t.get_text()!r} ({', '.join(sides)})")
+    return out
+
+
+def collisions(fig, tolerance_px: float = 1.0) -> list[str]:
+    """Pairs of the figure's furniture that overlap by more than ``tolerance_px`` each way:
+    two tick labels of one axis, or a legend's title or entry and another one or a
+    figure-level text (title, footer); call after a draw. Point labels are :func:`label_points`' business."""
+    renderer = fig.canvas.get_renderer()
+
+    def hit(a, b) -> bool:
+        return min(a.x1, b.x1) - max(a.x0, b.x0) > tolerance_px and min(a.y1, b.y1) - max(a.y0, b.y0) > tolerance_px
+
+    out = []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            labs = [(lab.get_text(), lab.get_window_extent(renderer)) for lab in _shown_tick_labels(axis)]
+            out += [f"tick labels {a!r} and {b!r}" for i, (a, ba) in enumerate(labs) for b, bb in labs[i + 1:] if hit(ba, bb)]
+    legends = [lg for lg in [*fig.legends, *(ax.get_legend() for ax in fig.axes)] if lg is not None and lg.get_visible()]
+    entries = [t for lg in legends for t in [lg.get_title(), *lg.get_texts()] if t.get_visible() and t.get_text().strip()]
+    boxes = [(f"legend entry {t.get_text()[:40]!r}", t.get_window_extent(renderer)) for t in entries]
+    boxes += [(repr(t.get_text()[:40]), t.get_window_extent(renderer)) for t in [*fig.texts, fig._suptitle]
+              if t is not None and t.get_visible() and t.get_text().strip()]
+    out += [f"{a} and {b}" for i, (a, ba) in enumerate(boxes[:len(entries)]) for b, bb in boxes[i + 1:] if hit(ba, bb)]
+    return out
+
+
 def enforce_min_text(fig, min_pt: float = MIN_TEXT_PT) -> int:
     """Raise every text smaller than ``min_pt`` to it (the layout engine then makes room);
     returns how many were raised. Run by :func:`save_figure`, so no saved figure has text
@@ -133,6 +184,10 @@ def save_figure(fig, stem, formats=("svg", "png")) -> list[Path]:
     enforce_min_text(fig)
     round_figure(fig)  # fitted values that differ in their last bits draw the same bytes
     _fix_layout(fig)
+    problems = [f"past the figure's edge: {t}" for t in off_canvas(fig)] + [f"overlapping: {c}" for c in collisions(fig)]
+    if problems:
+        plt.close(fig)
+        raise ValueError(f"{stem.name}: text would be unreadable, not saved: {'; '.join(problems)}")
     written, png = [], None
     for fmt in dict.fromkeys([*formats, "png"]):
         buf = io.BytesIO()
@@ -156,9 +211,9 @@ def _fix_layout(fig, digits: int = 6) -> None:
     from the positions of the last draw (made while labels were placed, before the values were
     rounded), so its result carries that draw's last bits; the SVG names each clip path by a
     hash of its exact rectangle, and another BLAS kernel's last bits would rename it."""
+    fig.draw_without_rendering()  # also places every text for the edge check
     if fig.get_layout_engine() is None:
         return
-    fig.draw_without_rendering()
     fig.set_layout_engine(None)  # no engine at all (rcParams ask for none), so savefig draws no extra layout pass
     if fig.get_layout_engine() is not None:
         fig.set_layout_engine("none")

@@ -511,9 +511,8 @@ def _readable(fig, ax, credit: str) -> None:
     ax.xaxis.label.set_fontsize(TEXT_PT + 1)
     ax.yaxis.label.set_fontsize(TEXT_PT + 1)
     ax.title.set_fontsize(TEXT_PT + 4)
-    leg = ax.get_legend()
-    if leg is not None:
-        for t in leg.get_texts():
+    for leg in [ax.get_legend(), *fig.legends]:
+        for t in leg.get_texts() if leg is not None else []:
             t.set_fontsize(TEXT_PT - 1)
 
 
@@ -647,10 +646,13 @@ def draw_fit_quality(side: pd.DataFrame, credit: str, floor: float = -1.0):
              .replace("AA index of ", "index ") + short.get(c, f" + {c}")
              for b, s, c in zip(d["benchmark"], d["setting"], d["covariates"])]
     ax.set_yticks(y)
-    ax.set_yticklabels([plotting.short_label(n.replace(", all reasoning modes", ", all modes"), 64) for n in names])
+    ax.set_yticklabels([plotting.short_label(n.replace(", all reasoning modes", ", all modes"), 80) for n in names])  # one line a row
     ax.set_xlabel(f"R² of log10 total parameters, held-out (values below {floor:g} drawn at {floor:g})")
     fig.suptitle("Size from one benchmark: held-out R², with its spread", x=0.01, ha="left", fontsize=20, fontweight="bold")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.4, -0.1), ncol=2, frameon=False)
+    from matplotlib.transforms import blended_transform_factory
+
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), bbox_transform=blended_transform_factory(fig.transFigure, ax.transAxes),
+              ncol=2, frameon=False)  # centred on the figure, under the axes
     _readable(fig, ax, credit)
     ax.tick_params(axis="y", labelsize=max(10, min(TEXT_PT, 380 / max(len(d), 1))))
     return fig

@@ -327,15 +327,16 @@ def beside_published(metrics: pd.DataFrame) -> pd.DataFrame:
 # --- figures ----------------------------------------------------------------------------------
 
 
-def closed_labels(model_ids: pd.Series) -> list[str]:
+def closed_labels(model_ids: pd.Series, width: int = 22) -> list[str]:
     """Short point labels for closed models: the id's last part without a trailing snapshot
-    date ("gpt-5-mini-2025-08-07" -> "gpt-5-mini", "claude-haiku-4-5-20251015" -> "claude-haiku-4-5"), unless two ids would then read the same."""
+    date ("gpt-5-mini-2025-08-07" -> "gpt-5-mini", "claude-haiku-4-5-20251015" -> "claude-haiku-4-5"), unless two ids would then read the same;
+    broken onto a second line when longer than ``width`` characters."""
     from . import plotting
 
     tail = model_ids.str.split("/").str[-1]
     short = tail.str.replace(r"-(?:\d{4}-\d{2}-\d{2}|20\d{6})$", "", regex=True)
     short = short.where(~short.duplicated(keep=False), tail)
-    return [plotting.short_label(n) for n in short]
+    return [plotting.short_label(n, width) for n in short]
 
 
 def draw_actual_vs_predicted(points: pd.DataFrame, closed: pd.DataFrame, spec: fit.Spec, credit: str):
@@ -387,6 +388,17 @@ def forest_specs(closed: pd.DataFrame, n: int = FOREST_SPECS) -> pd.DataFrame:
     return best.head(n).reset_index(drop=True)
 
 
+FOREST_MODELS = r"gpt-5|gemini-3|(?:opus|sonnet|haiku)-4[-.]5"  # the post's closed models
+
+
+def forest_models(closed: pd.DataFrame, pattern: str = FOREST_MODELS) -> pd.DataFrame:
+    """The forest's rows: the eligible predictions of the closed models whose id matches
+    ``pattern``, or, where none does, every eligible prediction."""
+    ok = closed[closed["eligible"].astype(bool)]
+    targets = ok[ok["model_id"].str.contains(pattern, regex=True)]
+    return targets if len(targets) else ok
+
+
 def draw_forest(closed: pd.DataFrame, credit: str):
     """Each closed model's predicted total and 90 % interval under the best-validated fits
     (:func:`forest_specs`): one row per model, one marker per fit (filled inside the score range
@@ -418,16 +430,17 @@ def draw_forest(closed: pd.DataFrame, credit: str):
         cover = sp["coverage_over_100b"]
         mode = sp["setting"].split(", ")[-1] if sp["setting"].count(",") >= 2 else sp["setting"]  # the rest is in the caption
         ax.plot([], [], color=colours[k], lw=3, label=f"{benchmark_label(sp['benchmark'])}, {mode} · R² "
-                f"{sp['r2_grouped_kfold']:.2f} · {'n/a' if pd.isna(cover) else f'{cover:.0%}'} covered over 100B")
+                f"{sp['r2_grouped_kfold']:.2f} · {'n/a' if pd.isna(cover) else f'{cover:.0%}'}")
     ax.scatter([], [], s=60, facecolor="white", edgecolor="0.3", lw=1.8, label="hollow: score outside the training range")
     ax.set_yticks(list(row.values()))
-    ax.set_yticklabels(closed_labels(ids))
+    ax.set_yticklabels(closed_labels(ids, width=60))  # one line a row: a second would reach the next row
     ax.set_ylim(-0.7, len(ids) - 0.3)
     plotting.params_axis(ax, "x")
     ax.set_xlabel("Predicted total parameters (billions, log scale), 90 % prediction interval")
     ax.set_title("Closed models: predicted size under the best-validated fits", loc="left")
     fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=2, fontsize=plotting.LABEL_PT - 2,
-               frameon=False)
+               frameon=False, title_fontsize=plotting.LABEL_PT - 2,
+               title="fit · R² of lineage-grouped K-fold · share of held-out models over 100B inside their interval")
     plotting.footer(fig, credit)
     return fig
 
