@@ -43,6 +43,21 @@ def test_audit_counts_origins_settings_flags_and_conflicts(tmp_path):
     assert n["audit_size_maker"] == "1 (25%)" and n["audit_mmlu_stated"] == "1 of 2"
 
 
+def test_a_count_inherited_from_a_model_of_unknown_weights_is_still_the_makers(tmp_path):
+    d = _fixture(tmp_path)
+    m = pd.read_csv(d / "models.csv")
+    # as in data/processed: no source says Pythia's weights are open, yet its count is EleutherAI's
+    extra = pd.DataFrame({"model_id": ["eleutherai/pythia-12b-deduped", "openassistant/oasst-sft-1-pythia-12b"],
+                          "weights": [None, "open"], "total_params_b": [11.846, 11.846],
+                          "total_params_b_ref": ["curated: https://huggingface.co/EleutherAI/pythia-12b-deduped",
+                                                 "inherited from eleutherai/pythia-12b-deduped"],
+                          "family": ["eleutherai/pythia"] * 2, "lineage": ["eleutherai/pythia-12b-deduped"] * 2,
+                          "lineage_ref": [lineage.ROOT_REF] * 2})
+    pd.concat([m, extra]).to_csv(d / "models.csv", index=False)
+    a = audit.audit(d)
+    assert (a["open_sized"], a["size_maker"], a["size_inherited"], a["size_source_only"]) == (5, 1, 2, 2)
+
+
 def test_make_audit_prints_the_lists(tmp_path, capsys):
     assert audit.main(["--processed", str(_fixture(tmp_path))]) == 0
     out = capsys.readouterr().out

@@ -155,7 +155,7 @@ def audit(processed_dir) -> dict:
     out: dict = {}
     sized = models[(models["weights"] == "open") & models["total_params_b"].notna()]
     source_models = _read(pdir, SOURCE_MODELS)
-    origin = size_origin(sized, source_models)
+    origin = size_origin(models, source_models)[sized.index]  # a chain may pass through a model of unknown weights
     out["size_check"] = size_check(models, source_models)
     counts = origin.value_counts()
     out["open_sized"] = len(sized)
