@@ -74,6 +74,26 @@ def test_save_figure_refuses_text_cut_at_the_edge_or_tick_labels_on_top_of_each_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fine.png", "fine.svg"]
 
 
+def test_point_labels_keep_clear_of_the_chance_label_and_the_legend():
+    fig, ax = plotting.new_figure()
+    xs, ys = [0.11, 0.13, 40.0, 60.0], [25.5, 26.0, 21.0, 22.0]  # the first two on the chance line's label, the rest by the legend
+    ax.scatter(xs, ys, label="models")
+    ax.set_xscale("log")
+    ax.set_xlim(0.1, 100)
+    ax.set_ylim(20, 32)
+    plotting.chance_line(ax, 25.0)
+    ax.legend(title="Size class", loc="lower right")
+    plotting.label_points(ax, xs, ys, ["SmolLM 135M Instruct", "Qwen1.5 0.5B", "Command R Plus", "Mistral Large 2411"])
+    fig.draw_without_rendering()
+    r = fig.canvas.get_renderer()
+    chance, legend = ax.texts[0].get_window_extent(r), ax.get_legend().get_window_extent(r)
+    for t in ax.texts[1:]:
+        box = t.get_window_extent(r)
+        for other in (chance, legend):
+            assert not (min(box.x1, other.x1) - max(box.x0, other.x0) > 1 and min(box.y1, other.y1) - max(box.y0, other.y0) > 1), t.get_text()
+    plotting.plt.close(fig)
+
+
 def test_point_labels_are_display_names_never_cut():
     from llmscale.display import display_name, wrap
 
@@ -104,6 +124,7 @@ def test_settings_in_plain_words_and_chance_levels():
 
 
 def test_the_staircase_draws_one_line_per_setting_and_names_each_panels_record():
+    import matplotlib.dates
     import pandas as pd
 
     steps = pd.DataFrame({
@@ -118,5 +139,9 @@ def test_the_staircase_draws_one_line_per_setting_and_names_each_panels_record()
     assert len(drawn) == 2  # two settings, total parameters only: the active staircase stays in the table
     labels = [t.get_text() for t in panel.texts]
     assert labels == ["Small 3B"]  # the smallest model clearing it today
+    fig.draw_without_rendering()  # on the final log axis, the label sits by its point (placed before the scale was set, it ended a decade off)
+    box = panel.texts[0].get_window_extent(fig.canvas.get_renderer())
+    px, py = panel.transData.transform((matplotlib.dates.date2num(pd.Timestamp("2024-06-01")), 3.0))
+    assert max(box.x0 - px, px - box.x1, 0) < 60 and max(box.y0 - py, py - box.y1, 0) < 60, (box, px, py)
     assert any(t.get_text() == "no dated model\nof known size\nclears it" for t in fig.axes[1].texts)
     plotting.plt.close(fig)

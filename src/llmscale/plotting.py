@@ -222,13 +222,18 @@ def _fix_layout(fig, digits: int = 6) -> None:
 
 
 def label_points(ax, xs, ys, labels, fontsize=LABEL_PT) -> None:
-    """Label points so that labels do not overlap each other or the points (adjustText); never
-    smaller than :data:`MIN_TEXT_PT`, so that the placement is done at the size saved."""
+    """Label points so that labels do not overlap each other, the points, or the texts and
+    legend already in the axes (adjustText); never smaller than :data:`MIN_TEXT_PT`, so that
+    the placement is done at the size saved."""
     fontsize = max(float(fontsize), MIN_TEXT_PT)
+    others = [a for a in [*ax.texts, ax.get_legend()] if a is not None and a.get_visible()
+              and (not hasattr(a, "get_text") or a.get_text().strip())]  # the chance line's label, the legend
     texts = [ax.text(x, y, str(t), fontsize=fontsize, linespacing=1.0) for x, y, t in zip(xs, ys, labels)]
     if texts:
+        renderer, to_data = ax.figure.canvas.get_renderer(), ax.transData.inverted()  # no draw of its own: adjustText draws
+        avoid = [to_data.transform_bbox(a.get_window_extent(renderer)) for a in others]  # adjustText takes them in data units
         texts, arrows = adjust_text(
-            texts, x=list(xs), y=list(ys), ax=ax,
+            texts, x=list(xs), y=list(ys), ax=ax, objects=avoid or None,
             arrowprops=dict(arrowstyle="-", color="0.5", lw=0.6),
             expand=(1.15, 1.3), time_lim=None, iter_lim=400,
         )
@@ -356,13 +361,13 @@ def draw_staircases(steps, thresholds: dict, credit: str, measure: str = "total"
                 ax.step(x, g["params_b"], where="post", color=colours[setting], lw=2.5)
                 ax.scatter(x, g["params_b"], color=colours[setting], s=30, zorder=3)
                 ends.append((x[-1], float(g["params_b"].iloc[-1]), g["model_id"].iloc[-1]))
-            if ends:  # the smallest model clearing it today, across the settings drawn
-                x, y, model = min(ends, key=lambda e: (e[1], e[0]))
-                label_points(ax, [x], [y], [short_label(model, 16)])
             params_axis(ax, "y")
             ax.xaxis_date()
             ax.xaxis.set_major_locator(mdates.YearLocator(2))  # every other year: five years fit a narrow panel
             ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+            if ends:  # the smallest model clearing it today, across the settings drawn; placed on the final (log) axis
+                x, y, model = min(ends, key=lambda e: (e[1], e[0]))
+                label_points(ax, [x], [y], [short_label(model, 16)])
     for r in range(len(benches) - 1):  # a panel above an empty slot shows its own dates
         for c in range(ncols):
             if axes[r][c].axison and not axes[r + 1][c].axison:
