@@ -187,6 +187,35 @@ def test_architecture_is_derived_only_from_an_active_count_below_the_total():
     assert out["architecture_ref"].iloc[0] == reconcile.DERIVED_MOE and out["architecture_ref"].iloc[3] == "src:1"
 
 
+def test_a_dense_models_active_count_is_its_total_whatever_a_source_says():
+    # real rows: AA gives DeepSeek LLM 67B Chat 7 active and Gemma 3n E2B its "effective" 2B
+    ids = ["deepseek-ai/deepseek-llm-67b-chat", "google/gemma-3n-e2b-it", "ai21labs/ai21-jamba-large-1.7", "x/dense-no-total"]
+    m = pd.DataFrame({
+        "architecture": ["dense", "dense", "moe", "dense"],
+        "total_params_b": [67.0, 5.98, 398.0, None], "total_params_b_ref": ["curated: a", "aa:1", "aa:2", None],
+        "active_params_b": [7.0, 2.0, 94.0, 3.0], "active_params_b_ref": ["aa:3", "aa:1", "aa:2", "src:9"],
+    }, index=pd.Index(ids, name="model_id"))
+    used = pd.DataFrame({"model_id": ids, "fact": "active_params_b", "value": ["7", "2", "94", "3"], "source": "aa",
+                         "ref": ["aa:3", "aa:1", "aa:2", "src:9"], "used_for_fact": True, "rank": 5})
+    out, used2 = reconcile.dense_active(m, used)
+    assert out["active_params_b"].tolist()[:3] == [67.0, 5.98, 94.0] and out["active_params_b"].iloc[3] == 3.0
+    assert out["active_params_b_ref"].tolist() == [reconcile.DENSE_ACTIVE, reconcile.DENSE_ACTIVE, "aa:2", "src:9"]
+    got = used2.set_index("model_id")
+    assert got.loc[ids[0], "value"] == "67" and got.loc[ids[0], "ref"] == reconcile.DENSE_ACTIVE  # AA's 7 becomes a conflict
+    assert got.loc[ids[2], "value"] == "94" and len(used2) == 4
+
+
+def test_the_committed_table_has_no_dense_model_with_an_active_count_other_than_its_total():
+    from pathlib import Path
+
+    m = pd.read_csv(Path(__file__).parents[1] / "data" / "processed" / "models.csv")
+    d = m[m["architecture"].eq("dense") & m["total_params_b"].notna()]
+    assert len(d) > 500 and (d["active_params_b"] == d["total_params_b"]).all()
+    c = pd.read_csv(Path(__file__).parents[1] / "data" / "processed" / "conflicts.csv")
+    seven = c[(c["model_id"] == "deepseek-ai/deepseek-llm-67b-chat") & (c["item"] == "active_params_b")]
+    assert len(seven) and (pd.to_numeric(seven["value_other"]) == 7.0).all()  # AA's value is listed, not used
+
+
 def test_every_committed_processed_table_has_every_column_documented():
     from pathlib import Path
 

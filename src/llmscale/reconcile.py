@@ -236,6 +236,7 @@ def reconcile(source_models: pd.DataFrame, facts: pd.DataFrame, claims: pd.DataF
     models["non_embedding_params_b"] = non_embedding_params_b(models)
     models = withhold_closed_sizes(models, cand)
     models = derive_architecture(models)
+    models, used = dense_active(models, used)
     v = identity.variants(pd.Series(models.index, index=models.index), models.index)
     lin = lineage.lineages(models.index, facts, claims)
     models.insert(0, "family", v["family"])
@@ -254,6 +255,7 @@ def reconcile(source_models: pd.DataFrame, facts: pd.DataFrame, claims: pd.DataF
     excluded = [EXCLUDED.get((f, s)) for f, s in zip(pairs["fact"], pairs["source"])]
     reasons = [
         f"{s} is not used for {f}: {ex}" if ex else
+        "a dense model: every parameter is active, so its active count is its total" if su == "derived" else
         f"{su} ranks above {s} ({REPORTER_OF.get(su, 'aggregator')} over {REPORTER_OF.get(s, 'aggregator')})"
         for f, s, su, ex in zip(pairs["fact"], pairs["source"], pairs["source_used"], excluded)
     ]
@@ -280,12 +282,35 @@ def with_inherited(used: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
             "value": [f"{v:g}" if isinstance(v, float) else str(v) for v in vals], "source": INHERITED,
             "ref": ref[hit].to_numpy(), "used_for_fact": True, "rank": 0,
         }))
-    inh = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=used.columns)
-    if not len(inh):
+    return _replace_used(used, pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=used.columns))
+
+
+def _replace_used(used: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """``used`` with the (model, fact) rows of ``new`` in place of its own."""
+    if not len(new):
         return used
     key = pd.MultiIndex.from_frame(used[["model_id", "fact"]])
-    drop = key.isin(pd.MultiIndex.from_frame(inh[["model_id", "fact"]]))
-    return pd.concat([used[~drop], inh[used.columns]], ignore_index=True)
+    drop = key.isin(pd.MultiIndex.from_frame(new[["model_id", "fact"]]))
+    return pd.concat([used[~drop], new[used.columns]], ignore_index=True)
+
+
+DENSE_ACTIVE = "derived: a dense model's active count is its total"
+
+
+def dense_active(models: pd.DataFrame, used: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A dense model (stated or derived) with a total has every parameter active: its
+    ``active_params_b`` is its total, with :data:`DENSE_ACTIVE` as the ref, whatever rounded or
+    "effective" active count a source gave (AA's 2B for Gemma 3n E2B, 5.98B in all; Swallow's
+    33B for Gemma 4 31B, 30.7B). Returns the models and ``used`` with those values in place, so
+    that a source's other active count is listed as a fact conflict."""
+    m = models.copy()
+    hit = m["architecture"].eq("dense") & m["total_params_b"].notna()
+    m.loc[hit, "active_params_b"] = m.loc[hit, "total_params_b"]
+    m.loc[hit, "active_params_b_ref"] = DENSE_ACTIVE
+    vals = m.loc[hit, "total_params_b"]
+    new = pd.DataFrame({"model_id": vals.index, "fact": "active_params_b", "value": [f"{v:g}" for v in vals],
+                        "source": "derived", "ref": DENSE_ACTIVE, "used_for_fact": True, "rank": 0})
+    return m, _replace_used(used, new)
 
 
 def source_lists(source_models: pd.DataFrame, ids: pd.Index) -> tuple[pd.Series, pd.Series]:
