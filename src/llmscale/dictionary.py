@@ -78,7 +78,7 @@ TABLES = {
         "architecture": ("", "dense or moe"),
         "release_date": ("YYYY-MM-DD", "first public release"),
         "total_params_b": ("billions", "total parameters"),
-        "active_params_b": ("billions", "parameters active per token"),
+        "active_params_b": ("billions", "parameters active per token; a dense model's is its total (ref: derived), whatever a source states"),
         "experts_total": ("count", "routed experts per MoE layer"),
         "experts_active": ("count", "experts selected per token"),
         "vocab_size": ("tokens", "vocabulary size (config.json)"),
