@@ -182,3 +182,25 @@ def test_the_shared_permutations_are_the_splits_of_each_state():
         for p, (tr, te) in zip(perms[state], pb._shuffle_splits(23, state), strict=True):
             assert np.array_equal(p[pb.POST_TEST_SIZE:], tr) and np.array_equal(p[:pb.POST_TEST_SIZE], te)
     assert pb._permutations(23, 30, pb.POST_SPLITS) is perms  # drawn once for every spec of 23 rows
+
+
+def test_closed_models_names_at_close_scores_do_not_print_over_each_other():
+    from llmscale import plotting
+    from llmscale import post_benchmarks as pb
+
+    fig, ax = plotting.new_figure()
+    ax.set_xscale("log")
+    ax.set_xlim(1, 1e4)
+    ax.set_ylim(0, 60)
+    # as GPT-5 nano (18.2) and Claude 4.5 Haiku (17.4) in post_omniscience_vs_params, and one far above
+    pb._name_interval_ends(ax, np.array([300.0, 280.0, 300.0]), np.array([18.2, 17.4, 45.0]),
+                           ["GPT-5 nano", "Claude 4.5 Haiku", "Claude Opus 4.5"])
+    fig.draw_without_rendering()
+    r = fig.canvas.get_renderer()
+    boxes = {t.get_text(): t.get_window_extent(r) for t in ax.texts}
+    a, b = boxes["GPT-5 nano"], boxes["Claude 4.5 Haiku"]
+    assert min(a.x1, b.x1) > max(a.x0, b.x0) and (a.y0 >= b.y1 or b.y0 >= a.y1)  # side by side in x, apart in y
+    offsets = {t.get_text(): t.xyann for t in ax.texts}
+    assert offsets["Claude 4.5 Haiku"] == (6.0, 0.0) and offsets["Claude Opus 4.5"] == (6.0, 0.0)  # nothing below: not moved
+    assert offsets["GPT-5 nano"][1] > 0 and float(offsets["GPT-5 nano"][1]).is_integer()
+    plotting.plt.close(fig)

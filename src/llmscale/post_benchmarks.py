@@ -581,10 +581,9 @@ def draw_size_vs_score(points: pd.DataFrame, closed: pd.DataFrame, fitted, credi
         ax.errorbar(c["estimate_b"], c["score"], xerr=[c["estimate_b"] - c["low_b"], c["high_b"] - c["estimate_b"]],
                     fmt="D", ms=8, color="#de8f05", ecolor="#de8f05", elinewidth=2.5, capsize=4, zorder=4,
                     label="closed model: 90 % prediction interval")
-        for x, y, name in zip(c["high_b"], c["score"], c["name"]):
-            ax.annotate(display_name(name, 22), (x, y), xytext=(6, 0), textcoords="offset points", va="center",
-                        fontsize=TEXT_PT - 2, color="#8a4f00")
     plotting.params_axis(ax, "x")
+    if len(closed):
+        _name_interval_ends(ax, c["high_b"].to_numpy(float), c["score"].to_numpy(float), [display_name(n, 22) for n in c["name"]])
     show = points[label_choice(points, max_labels)]
     plotting.label_points(ax, show["total_params_b"].tolist(), show["score"].tolist(),
                           [display_name(n) for n in show["name"]], fontsize=TEXT_PT - 2)
@@ -594,6 +593,26 @@ def draw_size_vs_score(points: pd.DataFrame, closed: pd.DataFrame, fitted, credi
     ax.legend(loc="upper left")
     _readable(fig, ax, credit)
     return fig
+
+
+def _name_interval_ends(ax, xs, ys, names, fontsize: float = TEXT_PT - 2, pad_pt: float = 6.0) -> None:
+    """Each closed model's name just right of its interval's end, moved up (in whole points)
+    where it would sit on the name below it: a name is as tall as its font, so two scores a
+    point apart would otherwise print one name over the other."""
+    to_pt = 72 / ax.figure.dpi
+    px = ax.transData.transform(np.column_stack([xs, ys]))
+    height = fontsize * 1.3 / to_pt  # one line and a margin, in pixels (the layout still shrinks the axes a little)
+    width = [len(n) * fontsize * 0.62 / to_pt for n in names]  # wide enough for DejaVu Sans at this size
+    placed: list[tuple[float, float, float]] = []  # (x0, x1, y) of the names drawn so far, in pixels
+    for i in np.argsort(ys, kind="mergesort"):
+        x0, x1, y = px[i][0], px[i][0] + width[i], px[i][1]
+        for a0, a1, ay in sorted(placed, key=lambda p: p[2]):
+            if min(x1, a1) > max(x0, a0) and abs(y - ay) < height:
+                y = ay + height
+        placed.append((x0, x1, y))
+        lift = float(np.ceil((y - px[i][1]) * to_pt))  # whole points: no last bit of a fitted value moves it
+        ax.annotate(names[i], (xs[i], ys[i]), xytext=(pad_pt, lift), textcoords="offset points", va="center",
+                    fontsize=fontsize, color="#8a4f00")
 
 
 def chart_rows(side: pd.DataFrame) -> pd.DataFrame:
