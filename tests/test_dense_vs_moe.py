@@ -119,3 +119,21 @@ def test_the_chart_stays_legible_in_a_blog_column():
 
     fig = dense_vs_moe.draw(dense_vs_moe.compare(synthetic()), ("b", "s"), "Data: test", min_moe_lineages=1)
     assert min(chart_text_sizes(fig)) >= 15  # 21 px at full size, 9 px at 700 px wide
+
+
+def test_more_settings_than_the_figure_holds_keep_the_headline_and_the_most_moe_lineages(tmp_path):
+    from llmscale import plotting
+
+    parts = []
+    for k in range(14):  # 14 settings, each with 4 + k MoE lineages
+        d = synthetic(n_dense=12, n_moe=4 + k, tunes=1, seed=k).assign(setting=f"setting {k:02d}")
+        parts.append(d)
+    t = dense_vs_moe.compare(pd.concat(parts, ignore_index=True), min_moe_lineages=4, min_dense_lineages=4)
+    assert t[["benchmark", "setting"]].drop_duplicates().shape[0] == 14
+    fig = dense_vs_moe.draw(t, ("b", "setting 00"), "Data: test", min_moe_lineages=1)
+    rows = [lab.get_text().split("\n")[0] for lab in fig.axes[0].get_yticklabels()]
+    assert len(rows) == dense_vs_moe.MAX_ROWS and "setting 00" in " ".join(rows)  # the headline, though it has the fewest
+    assert all(f"setting {k:02d}" in " ".join(rows) for k in range(4, 14))  # then the ten with the most MoE lineages
+    assert "3 more settings, with fewer MoE lineages" in fig.axes[0].get_xlabel()
+    plotting.save_figure(fig, tmp_path / "dense_vs_moe")  # readable: saved, no error
+    assert (tmp_path / "dense_vs_moe.png").exists()

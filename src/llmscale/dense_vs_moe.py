@@ -169,12 +169,17 @@ def compare(d: pd.DataFrame, min_moe_lineages: int = 4, min_dense_lineages: int 
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+MAX_ROWS = 11  # two-line row labels at the minimum text size: what 900 px hold under the title and legend
+
+
 def draw(table: pd.DataFrame, headline: tuple[str, str], credit: str, min_moe_lineages: int = 6):
     """A coefficient plot, one row per benchmark and setting compared with at least
     ``min_moe_lineages`` MoE lineages (and the headline setting): left, the MoE - dense
     difference at equal total size without (open) and with (filled) the date term; right, the
     points per tenfold of total and of active parameters when both are in the fit (with the
-    date). 95 % intervals clustered by lineage. The headline setting's answer is written on top."""
+    date). 95 % intervals clustered by lineage. The headline setting's answer is written on top.
+    At most :data:`MAX_ROWS` rows: past that, the headline and the settings with the most MoE
+    lineages, and the x label says how many were left out (the table has them all)."""
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
@@ -185,7 +190,13 @@ def draw(table: pd.DataFrame, headline: tuple[str, str], credit: str, min_moe_li
                                       layout="constrained", sharey=True, gridspec_kw={"width_ratios": [1, 1]})
     keys = table[(table["n_moe_lineages"] >= min_moe_lineages)
                  | ((table["benchmark"] == headline[0]) & (table["setting"] == headline[1]))]
-    keys = keys[["benchmark", "setting"]].drop_duplicates().sort_values(["benchmark", "setting"]).reset_index(drop=True)
+    keys = keys.drop_duplicates(["benchmark", "setting"])
+    left_out = max(len(keys) - MAX_ROWS, 0)
+    if left_out:  # what fits the figure: the headline and the settings with the most MoE lineages
+        head = (keys["benchmark"] == headline[0]) & (keys["setting"] == headline[1])
+        keys = keys.assign(_head=head).sort_values(["_head", "n_moe_lineages", "benchmark", "setting"],
+                                                   ascending=[False, False, True, True], kind="mergesort").head(MAX_ROWS)
+    keys = keys[["benchmark", "setting"]].sort_values(["benchmark", "setting"]).reset_index(drop=True)
     if keys.empty:
         left.text(0.5, 0.5, "no benchmark and setting has enough MoE and dense lineages", transform=left.transAxes,
                   ha="center", va="center", fontsize=TEXT_PT, color="0.4")
@@ -216,7 +227,9 @@ def draw(table: pd.DataFrame, headline: tuple[str, str], credit: str, min_moe_li
         if (k["benchmark"], k["setting"]) == tuple(headline):
             tick.set_fontweight("bold")
     left.set_ylim(len(keys) - 0.5, -0.5)
-    left.set_xlabel("MoE − dense at equal total size (points)", fontsize=TEXT_PT + 1)
+    left.set_xlabel("MoE − dense at equal total size (points)"
+                    + (f"\n{left_out} more setting{'s' if left_out > 1 else ''}, with fewer MoE lineages: dense_vs_moe.csv"
+                       if left_out else ""), fontsize=TEXT_PT + 1)
     right.set_xlabel("Points per tenfold, total and active in one fit", fontsize=TEXT_PT + 1)
     handles = [Line2D([], [], marker="o", ls="-", color=colour[0], mfc="white", mew=2, ms=10),
                Line2D([], [], marker="o", ls="-", color=colour[0], mew=2, ms=10),

@@ -187,7 +187,8 @@ def save_figure(fig, stem, formats=("svg", "png")) -> list[Path]:
     problems = [f"past the figure's edge: {t}" for t in off_canvas(fig)] + [f"overlapping: {c}" for c in collisions(fig)]
     if problems:
         plt.close(fig)
-        raise ValueError(f"{stem.name}: text would be unreadable, not saved: {'; '.join(problems)}")
+        more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+        raise ValueError(f"{stem.name}: text would be unreadable, not saved: {'; '.join(problems[:3])}{more}")
     written, png = [], None
     for fmt in dict.fromkeys([*formats, "png"]):
         buf = io.BytesIO()
