@@ -90,7 +90,7 @@ def test_point_labels_keep_clear_of_the_chance_label_and_the_legend():
     for t in ax.texts[1:]:
         box = t.get_window_extent(r)
         for other in (chance, legend):
-            assert not (min(box.x1, other.x1) - max(box.x0, other.x0) > 1 and min(box.y1, other.y1) - max(box.y0, other.y0) > 1), t.get_text()
+            assert not plotting.overlap(box, other), t.get_text()
     plotting.plt.close(fig)
 
 

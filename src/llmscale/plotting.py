@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 
@@ -113,12 +114,12 @@ def off_canvas(fig, tolerance_px: float = 1.0) -> list[str]:
     after a draw. A tick label of a tick outside the axis' view is not drawn and not counted."""
     renderer = fig.canvas.get_renderer()
     w, h = fig.bbox.width, fig.bbox.height
-    shown = {id(lab) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis) for lab in _shown_tick_labels(axis)}
-    ticks = {id(lab) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
-             for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()] for lab in (tick.label1, tick.label2)}
+    hidden = {id(lab) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+              for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()] for lab in (tick.label1, tick.label2)}
+    hidden -= {id(lab) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis) for lab in _shown_tick_labels(axis)}
     out = []
     for t in visible_texts(fig):
-        if id(t) in ticks and id(t) not in shown:
+        if id(t) in hidden:
             continue
         box = t.get_window_extent(renderer)
         sides = [name for name, past in (("left", -box.x0), ("right", box.x1 - w), ("bottom", -box.y0),
@@ -128,15 +129,17 @@ def off_canvas(fig, tolerance_px: float = 1.0) -> list[str]:
     return out
 
 
+def overlap(a, b, tolerance_px: float = 1.0) -> bool:
+    """Whether two window extents (display boxes) overlap by more than ``tolerance_px`` both ways."""
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > tolerance_px and min(a.y1, b.y1) - max(a.y0, b.y0) > tolerance_px
+
+
 def collisions(fig, tolerance_px: float = 1.0) -> list[str]:
     """Pairs of the figure's furniture that overlap by more than ``tolerance_px`` each way:
     two tick labels of one axis, or a legend's title or entry and another one or a
     figure-level text (title, footer); call after a draw. Point labels are :func:`label_points`' business."""
     renderer = fig.canvas.get_renderer()
-
-    def hit(a, b) -> bool:
-        return min(a.x1, b.x1) - max(a.x0, b.x0) > tolerance_px and min(a.y1, b.y1) - max(a.y0, b.y0) > tolerance_px
-
+    hit = functools.partial(overlap, tolerance_px=tolerance_px)
     out = []
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
@@ -227,8 +230,9 @@ def label_points(ax, xs, ys, labels, fontsize=LABEL_PT) -> None:
     legend already in the axes (adjustText); never smaller than :data:`MIN_TEXT_PT`, so that
     the placement is done at the size saved."""
     fontsize = max(float(fontsize), MIN_TEXT_PT)
-    others = [a for a in [*ax.texts, ax.get_legend()] if a is not None and a.get_visible()
-              and (not hasattr(a, "get_text") or a.get_text().strip())]  # the chance line's label, the legend
+    others = [t for t in ax.texts if t.get_visible() and t.get_text().strip()]  # the chance line's label, say
+    if ax.get_legend() is not None and ax.get_legend().get_visible():
+        others.append(ax.get_legend())
     texts = [ax.text(x, y, str(t), fontsize=fontsize, linespacing=1.0) for x, y, t in zip(xs, ys, labels)]
     if texts:
         renderer, to_data = ax.figure.canvas.get_renderer(), ax.transData.inverted()  # no draw of its own: adjustText draws

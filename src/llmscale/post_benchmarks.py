@@ -511,8 +511,9 @@ def _readable(fig, ax, credit: str) -> None:
     ax.xaxis.label.set_fontsize(TEXT_PT + 1)
     ax.yaxis.label.set_fontsize(TEXT_PT + 1)
     ax.title.set_fontsize(TEXT_PT + 4)
-    for leg in [ax.get_legend(), *fig.legends]:
-        for t in leg.get_texts() if leg is not None else []:
+    leg = ax.get_legend()
+    if leg is not None:
+        for t in leg.get_texts():
             t.set_fontsize(TEXT_PT - 1)
 
 
@@ -597,22 +598,22 @@ def draw_size_vs_score(points: pd.DataFrame, closed: pd.DataFrame, fitted, credi
 
 def _name_interval_ends(ax, xs, ys, names, fontsize: float = TEXT_PT - 2, pad_pt: float = 6.0) -> None:
     """Each closed model's name just right of its interval's end, moved up (in whole points)
-    where it would sit on the name below it: a name is as tall as its font, so two scores a
+    where it would sit on a name below it: a name is as tall as its font, so two scores a
     point apart would otherwise print one name over the other."""
-    to_pt = 72 / ax.figure.dpi
-    px = ax.transData.transform(np.column_stack([xs, ys]))
-    height = fontsize * 1.3 / to_pt  # one line and a margin, in pixels (the layout still shrinks the axes a little)
-    width = [len(n) * fontsize * 0.62 / to_pt for n in names]  # wide enough for DejaVu Sans at this size
-    placed: list[tuple[float, float, float]] = []  # (x0, x1, y) of the names drawn so far, in pixels
+    from . import plotting
+
+    renderer, to_pt = ax.figure.canvas.get_renderer(), 72 / ax.figure.dpi
+    placed = []  # the window extents of the names drawn so far
     for i in np.argsort(ys, kind="mergesort"):
-        x0, x1, y = px[i][0], px[i][0] + width[i], px[i][1]
-        for a0, a1, ay in sorted(placed, key=lambda p: p[2]):
-            if min(x1, a1) > max(x0, a0) and abs(y - ay) < height:
-                y = ay + height
-        placed.append((x0, x1, y))
-        lift = float(np.ceil((y - px[i][1]) * to_pt))  # whole points: no last bit of a fitted value moves it
-        ax.annotate(names[i], (xs[i], ys[i]), xytext=(pad_pt, lift), textcoords="offset points", va="center",
-                    fontsize=fontsize, color="#8a4f00")
+        note = ax.annotate(names[i], (xs[i], ys[i]), xytext=(pad_pt, 0.0), textcoords="offset points", va="center",
+                           fontsize=fontsize, color="#8a4f00")
+        box = note.get_window_extent(renderer)
+        lift = 0.0
+        for other in sorted(placed, key=lambda b: b.y0):
+            if plotting.overlap(box.translated(0, lift / to_pt), other, 0.0):
+                lift = float(np.ceil((other.y1 - box.y0) * to_pt)) + 1  # whole points: no last bit of a fitted value moves it
+        note.xyann = (pad_pt, lift)
+        placed.append(box.translated(0, lift / to_pt))
 
 
 def chart_rows(side: pd.DataFrame) -> pd.DataFrame:

@@ -255,7 +255,7 @@ def reconcile(source_models: pd.DataFrame, facts: pd.DataFrame, claims: pd.DataF
     excluded = [EXCLUDED.get((f, s)) for f, s in zip(pairs["fact"], pairs["source"])]
     reasons = [
         f"{s} is not used for {f}: {ex}" if ex else
-        "a dense model: every parameter is active, so its active count is its total" if su == "derived" else
+        "a dense model: every parameter is active, so its active count is its total" if su == DERIVED else
         f"{su} ranks above {s} ({REPORTER_OF.get(su, 'aggregator')} over {REPORTER_OF.get(s, 'aggregator')})"
         for f, s, su, ex in zip(pairs["fact"], pairs["source"], pairs["source_used"], excluded)
     ]
@@ -272,21 +272,23 @@ def with_inherited(used: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
     value more than 5 % away from it is listed as a fact conflict."""
     rows = []
     for fact in lineage.INHERITED:
-        if fact not in FACTS:
-            continue
-        ref = models[f"{fact}_ref"]
-        hit = ref.fillna("").str.startswith(lineage.INHERITED_REF)
-        vals = models.loc[hit, fact]
-        rows.append(pd.DataFrame({
-            "model_id": vals.index, "fact": fact,
-            "value": [f"{v:g}" if isinstance(v, float) else str(v) for v in vals], "source": INHERITED,
-            "ref": ref[hit].to_numpy(), "used_for_fact": True, "rank": 0,
-        }))
-    return _replace_used(used, pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=used.columns))
+        if fact in FACTS:
+            rows.append(_used_rows(models, fact, models[f"{fact}_ref"].fillna("").str.startswith(lineage.INHERITED_REF),
+                                   INHERITED))
+    return _replace_used(used, rows)
 
 
-def _replace_used(used: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    """``used`` with the (model, fact) rows of ``new`` in place of its own."""
+def _used_rows(models: pd.DataFrame, fact: str, hit: pd.Series, source: str) -> pd.DataFrame:
+    """Rows of the ``used`` table for ``fact`` of the models ``hit`` selects, as ``models`` has them."""
+    vals = models.loc[hit, fact]
+    return pd.DataFrame({"model_id": vals.index, "fact": fact,
+                         "value": [f"{v:g}" if isinstance(v, float) else str(v) for v in vals], "source": source,
+                         "ref": models.loc[hit, f"{fact}_ref"].to_numpy(), "used_for_fact": True, "rank": 0})
+
+
+def _replace_used(used: pd.DataFrame, rows: list[pd.DataFrame]) -> pd.DataFrame:
+    """``used`` with the (model, fact) rows of ``rows`` in place of its own."""
+    new = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=used.columns)
     if not len(new):
         return used
     key = pd.MultiIndex.from_frame(used[["model_id", "fact"]])
@@ -295,6 +297,7 @@ def _replace_used(used: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
 
 
 DENSE_ACTIVE = "derived: a dense model's active count is its total"
+DERIVED = "derived"  # the source of a value the reconciliation derives
 
 
 def dense_active(models: pd.DataFrame, used: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -307,10 +310,7 @@ def dense_active(models: pd.DataFrame, used: pd.DataFrame) -> tuple[pd.DataFrame
     hit = m["architecture"].eq("dense") & m["total_params_b"].notna()
     m.loc[hit, "active_params_b"] = m.loc[hit, "total_params_b"]
     m.loc[hit, "active_params_b_ref"] = DENSE_ACTIVE
-    vals = m.loc[hit, "total_params_b"]
-    new = pd.DataFrame({"model_id": vals.index, "fact": "active_params_b", "value": [f"{v:g}" for v in vals],
-                        "source": "derived", "ref": DENSE_ACTIVE, "used_for_fact": True, "rank": 0})
-    return m, _replace_used(used, new)
+    return m, _replace_used(used, [_used_rows(m, "active_params_b", hit, DERIVED)])
 
 
 def source_lists(source_models: pd.DataFrame, ids: pd.Index) -> tuple[pd.Series, pd.Series]:
