@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import csv
 import fnmatch
+import functools
 import json
 import sys
 from pathlib import Path
@@ -57,6 +58,13 @@ def _imports(tree: ast.AST, current: str | None = None, is_pkg=False) -> set[str
     return {m for m in found if m.split(".")[0] == PKG}
 
 
+@functools.lru_cache(maxsize=None)
+def _module_imports(sub: str, f: Path) -> frozenset[str]:
+    """What module ``sub`` (file ``f``) imports of the package: each file is parsed once for
+    all the notebooks."""
+    return frozenset(_imports(ast.parse(f.read_text()), sub, f.name == "__init__.py"))
+
+
 def closure(start: set[str]) -> list[Path]:
     seen: dict[str, Path] = {}
     todo = list(start)
@@ -69,7 +77,7 @@ def closure(start: set[str]) -> list[Path]:
             if f is None or sub in seen:
                 continue
             seen[sub] = f
-            todo.extend(_imports(ast.parse(f.read_text()), sub, f.name == "__init__.py"))
+            todo.extend(_module_imports(sub, f))
     return sorted(set(seen.values()))
 
 
