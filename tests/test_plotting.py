@@ -74,23 +74,23 @@ def test_save_figure_refuses_text_cut_at_the_edge_or_tick_labels_on_top_of_each_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fine.png", "fine.svg"]
 
 
-def test_point_labels_keep_clear_of_the_chance_label_and_the_legend():
+def test_the_chance_line_is_named_in_the_legend_and_point_labels_keep_clear_of_it():
     fig, ax = plotting.new_figure()
-    xs, ys = [0.11, 0.13, 40.0, 60.0], [25.5, 26.0, 21.0, 22.0]  # the first two on the chance line's label, the rest by the legend
+    xs, ys = [0.11, 0.13, 40.0, 60.0], [25.5, 26.0, 21.0, 22.0]  # the first two by the chance line, the rest by the legend
     ax.scatter(xs, ys, label="models")
     ax.set_xscale("log")
     ax.set_xlim(0.1, 100)
     ax.set_ylim(20, 32)
     plotting.chance_line(ax, 25.0)
     ax.legend(title="Size class", loc="lower right")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["models", "chance (25 %)"]
+    assert len(ax.texts) == 0  # no label of its own among the point labels
     plotting.label_points(ax, xs, ys, ["SmolLM 135M Instruct", "Qwen1.5 0.5B", "Command R Plus", "Mistral Large 2411"])
     fig.draw_without_rendering()
     r = fig.canvas.get_renderer()
-    chance, legend = ax.texts[0].get_window_extent(r), ax.get_legend().get_window_extent(r)
-    for t in ax.texts[1:]:
-        box = t.get_window_extent(r)
-        for other in (chance, legend):
-            assert not plotting.overlap(box, other), t.get_text()
+    legend = ax.get_legend().get_window_extent(r)
+    for t in ax.texts:
+        assert not plotting.overlap(t.get_window_extent(r), legend), t.get_text()
     plotting.plt.close(fig)
 
 

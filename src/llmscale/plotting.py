@@ -242,7 +242,25 @@ def label_points(ax, xs, ys, labels, fontsize=LABEL_PT) -> None:
             arrowprops=dict(arrowstyle="-", color="0.5", lw=0.6),
             expand=(1.15, 1.3), time_lim=None, iter_lim=400,
         )
+        _clear_of(ax, texts, others, renderer)
         _snap_labels(ax, texts, arrows, xs, ys)
+
+
+def _clear_of(ax, texts, others, renderer, gap_px: float = 3.0) -> None:
+    """Move each label that adjustText left on one of ``others`` (a legend, say) straight up
+    or down, whichever is the shorter way out that stays in the axes."""
+    frame = ax.get_window_extent(renderer)
+    to_data = ax.transData.inverted()
+    for t in texts:
+        for other in others:
+            box, ob = t.get_window_extent(renderer), other.get_window_extent(renderer)
+            if not overlap(box, ob):
+                continue
+            moves = [d for d in (ob.y1 + gap_px - box.y0, ob.y0 - gap_px - box.y1)
+                     if frame.y0 <= box.y0 + d and box.y1 + d <= frame.y1]
+            if moves:
+                x, y = ax.transData.transform(t.get_position())
+                t.set_position(tuple(float(v) for v in to_data.transform((x, y + min(moves, key=abs)))))
 
 
 _GRID_PX = 1 / 64  # FreeType's unit: glyph widths are multiples of it
@@ -288,12 +306,12 @@ def _snap_labels(ax, texts, arrows, xs, ys, gap_px: float = 3.0) -> None:
 
 
 def chance_line(ax, chance: float | None) -> None:
-    """A dotted line at the score of random guessing, labelled at the left."""
+    """A dotted line at the score of random guessing, named in the axes' legend (a label
+    beside the line would sit among the smallest models' labels, and the final layout
+    moves those, placed in data units, against a label fixed in points)."""
     if chance is None:
         return
-    ax.axhline(chance, color="0.35", ls=":", lw=2, zorder=1)
-    ax.annotate(f"chance ({chance:g} %)", (0.005, chance), xycoords=("axes fraction", "data"), xytext=(0, 4),
-                textcoords="offset points", ha="left", va="bottom", fontsize=LABEL_PT, color="0.35")
+    ax.axhline(chance, color="0.35", ls=":", lw=2, zorder=1, label=f"chance ({chance:g} %)")
 
 
 def size_score_scatter(df, title, credit, x="total_params_b", y="score", hue="size_class", label="label",
