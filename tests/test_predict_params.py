@@ -99,6 +99,34 @@ def test_pooled_settings_move_scores_by_the_paired_offset():
     assert pp.pooled(d, specs, "b", min_pairs=61) is None  # a setting without enough shared models stays out
 
 
+def test_without_the_posts_closed_models_the_forest_draws_the_most_recent_it_can_hold():
+    root = Path(__file__).parents[1] / "data" / "processed"
+    closed = pd.read_csv(root / "predict_closed.csv")
+    released = pd.read_csv(root / "models.csv", usecols=["model_id", "release_date"]).set_index("model_id")["release_date"]
+    forest = pp.forest_models(closed, released, pattern="no-such-model")  # a build with none of the post's models
+    cands = pp.forest_candidates(closed, pattern="no-such-model")
+    assert len(cands) == closed["eligible"].astype(bool).sum()  # every eligible prediction is a candidate
+    specs = pp.forest_specs(forest)
+    drawn = sorted(set(forest.loc[forest["spec"].isin(specs["spec"]), "model_id"]))
+    drawable = set(cands.loc[cands["spec"].isin(pp.forest_specs(cands)["spec"]), "model_id"])
+    assert len(drawable) > pp.FOREST_ROWS and len(drawn) == pp.FOREST_ROWS
+    dates = pd.to_datetime(released.reindex(sorted(drawable)))
+    assert dates[drawn].min() >= dates.drop(drawn).max()  # the most recently released are drawn
+    left = pp.forest_left_out(closed, forest, pattern="no-such-model")  # what the caption says
+    assert not left["in_scope"] and left["no_room"] == sorted(drawable - set(drawn))
+    assert set(left["no_score"]) == set(cands["model_id"]) - drawable
+    fig = pp.draw_forest(forest, "Data: x")
+    assert len(fig.axes[0].get_yticks()) == pp.FOREST_ROWS
+    fig.draw_without_rendering()
+    assert plotting.off_canvas(fig) == [] and plotting.collisions(fig) == []
+    plotting.plt.close(fig)
+    post = pp.forest_candidates(closed)  # the post's models: all of them drawn, none left out
+    post_specs = pp.forest_specs(post)["spec"]
+    assert set(pp.forest_models(closed, released)["model_id"]) == set(post.loc[post["spec"].isin(post_specs), "model_id"])
+    left = pp.forest_left_out(closed, pp.forest_models(closed, released))
+    assert left["in_scope"] and left["no_room"] == []
+
+
 def test_no_score_alone_fit_means_no_headline():
     assert pp.headline_spec(spec_rows().iloc[[1]]) is None
     assert pp.headline_spec(pd.DataFrame(columns=["spec", "setting", "covariates", "n_lineages", "n_models"])) is None

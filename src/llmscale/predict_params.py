@@ -389,14 +389,41 @@ def forest_specs(closed: pd.DataFrame, n: int = FOREST_SPECS) -> pd.DataFrame:
 
 
 FOREST_MODELS = r"gpt-5|gemini-3|(?:opus|sonnet|haiku)-4[-.]5"  # the post's closed models
+FOREST_ROWS = 17  # one line a row at the minimum text size: what the figure holds under its title and legend
 
 
-def forest_models(closed: pd.DataFrame, pattern: str = FOREST_MODELS) -> pd.DataFrame:
-    """The forest's rows: the eligible predictions of the closed models whose id matches
-    ``pattern``, or, where none does, every eligible prediction."""
+def forest_candidates(closed: pd.DataFrame, pattern: str = FOREST_MODELS) -> pd.DataFrame:
+    """The eligible predictions of the closed models whose id matches ``pattern``, or, where
+    none does, every eligible prediction."""
     ok = closed[closed["eligible"].astype(bool)]
     targets = ok[ok["model_id"].str.contains(pattern, regex=True)]
     return targets if len(targets) else ok
+
+
+def forest_models(closed: pd.DataFrame, released: pd.Series | None = None, pattern: str = FOREST_MODELS,
+                  n: int = FOREST_ROWS) -> pd.DataFrame:
+    """The forest's rows: the predictions (under every fit) of at most ``n`` of the
+    :func:`forest_candidates` that the forest's fits (:func:`forest_specs`) predict, the most
+    recently released first (``released``: model_id -> release date; undated models last,
+    then by id). The forest of these rows has at most ``n`` rows."""
+    cand = forest_candidates(closed, pattern)
+    drawable = sorted(set(cand.loc[cand["spec"].isin(forest_specs(cand)["spec"]), "model_id"]))
+    dates = pd.to_datetime(pd.Series(drawable, index=drawable, dtype=object).map(released if released is not None else {}),
+                           errors="coerce")
+    order = sorted(drawable, key=lambda i: (pd.isna(dates[i]), -(dates[i].value if pd.notna(dates[i]) else 0), i))
+    return cand[cand["model_id"].isin(order[:n])]
+
+
+def forest_left_out(closed: pd.DataFrame, forest: pd.DataFrame, pattern: str = FOREST_MODELS) -> dict:
+    """What a caption says of the forest drawn from ``forest`` (:func:`forest_models`):
+    ``in_scope`` (the candidates are the post's closed models, not every one), ``no_room``
+    (candidates the forest's fits predict but the figure had no row for) and ``no_score``
+    (candidates with no score in the forest's settings)."""
+    cand = forest_candidates(closed, pattern)
+    drawn = set(forest.loc[forest["spec"].isin(forest_specs(forest)["spec"]), "model_id"])
+    no_room = sorted(set(cand.loc[cand["spec"].isin(forest_specs(cand)["spec"]), "model_id"]) - drawn)
+    return {"in_scope": bool(cand["model_id"].str.contains(pattern, regex=True).any()), "no_room": no_room,
+            "no_score": sorted(set(cand["model_id"]) - drawn - set(no_room))}
 
 
 def draw_forest(closed: pd.DataFrame, credit: str):
