@@ -230,8 +230,13 @@ audit: $(OUT_02) ## Print the data audit: where sizes come from, stated settings
 bench: $(STAMP) ## Time a clean build, a no-op build, a fresh venv and the same work in one process
 	$(PY) tests/bench.py
 
+# JupyterLab's defaults for this project (the venv's overrides.json): it works offline, so it
+# asks no consent to fetch Jupyter news and looks for no update.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+LAB_OVERRIDES := {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}
 .PHONY: lab
 lab: $(STAMP) ## Open JupyterLab on the repository (notebooks, figures, data) with the project's kernel
+	@mkdir -p $(LAB_SETTINGS) && printf '%s\n' '$(LAB_OVERRIDES)' > $(LAB_SETTINGS)/overrides.json
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --MappingKernelManager.default_kernel_name=llmscale \
 		--LabApp.default_url=/lab/tree/notebooks $(LAB_ARGS) $(if $(filter 0,$(shell id -u)),--allow-root)
 
