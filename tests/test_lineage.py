@@ -68,6 +68,19 @@ def test_curated_fact_beats_a_source_claim_and_a_third_party_fine_tune_joins_its
     assert out.at["qwen/qwen2.5-32b-instruct", "lineage"] == "qwen/qwen2.5-32b"
 
 
+def test_a_model_that_keeps_another_models_architecture_is_in_its_lineage(curated):
+    # DeepSeek's card names DeepSeek-V3.2-Exp-Base as V3.2's base (a checkpoint no source
+    # scores) and says V3.2 keeps V3.2-Exp's structure: V3.2 is in the V3 lineage with V3.2-Exp
+    ids = ["deepseek-ai/deepseek-v3-base", "deepseek-ai/deepseek-v3", "deepseek-ai/deepseek-v3.1",
+           "deepseek-ai/deepseek-v3.1-terminus", "deepseek-ai/deepseek-v3.2-exp", "deepseek-ai/deepseek-v3.2",
+           "deepseek-ai/deepseek-v3.2-exp-base"]
+    out = lineage.lineages(ids, curated)
+    assert out.at["deepseek-ai/deepseek-v3.2", "lineage"] == out.at["deepseek-ai/deepseek-v3.2-exp", "lineage"]
+    assert "joined with the lineage of deepseek-ai/deepseek-v3.2-exp (same architecture" in out.at["deepseek-ai/deepseek-v3.2", "lineage_ref"]
+    alone = lineage.lineages(ids, curated[curated["field"] != lineage.SAME_ARCHITECTURE])
+    assert alone.at["deepseek-ai/deepseek-v3.2", "lineage"] != alone.at["deepseek-ai/deepseek-v3.2-exp", "lineage"]
+
+
 def test_a_cycle_of_base_claims_ends():
     claims = pd.DataFrame({"model_id": ["a/x", "a/y"], "base_model_id": ["a/y", "a/x"], "ref": ["s:1", "s:2"]})
     out = lineage.lineages(["a/x", "a/y"], pd.DataFrame(columns=["model_id", "field", "value", "status", "citation_url"]), claims)

@@ -68,7 +68,7 @@ TABLES = {
         "variant": ("", "instruct when the id ends in a post-training tag (-instruct, -chat, -it, ...), base when it states a size without one, else unknown"),
         "base_model_id": ("", "for an instruct variant, the id of its base model when that model is in the table"),
         "lineage": ("", "the base model and everything trained from it, by anyone (llmscale.lineage): the root base model's id without post-training, date or context tags"),
-        "lineage_ref": ("", "how the lineage was decided, one step per parent: 'curated: <URL>' (a maker's page names the base model), '<source>:<source_row>' (a source's base-model field), 'name: ...' (read from the id), 'name-rule: ...' (a third party's id holds a known base model's name and size)"),
+        "lineage_ref": ("", "how the lineage was decided, one step per parent: 'curated: <URL>' (a maker's page names the base model), '<source>:<source_row>' (a source's base-model field), 'name: ...' (read from the id), 'name-rule: ...' (a third party's id holds a known base model's name and size); 'joined with the lineage of <model_id> (...)' where a link the chain did not follow connects two lineages (a source's other base-model claim, or a maker's statement that the model keeps that model's architecture)"),
         "sources": ("", "sources that describe this model, ';'-separated"),
         "n_sources": ("count", "how many sources describe this model"),
         "non_embedding_params_b": ("billions", "total minus vocab x hidden (x2 when embeddings are untied), from the facts in this row"),

@@ -48,6 +48,7 @@ _TAGS = [
     re.compile(r"-\d+k$"),  # context length: -128k, -200k
 ]
 CURATED_FIELD = "base_model"
+SAME_ARCHITECTURE = "same_architecture_as"
 ROOT_REF = "name: no base model known; the root of its own lineage"
 
 
@@ -161,7 +162,9 @@ def lineages(model_ids, facts: pd.DataFrame, claims: pd.DataFrame | None = None)
 
     ``facts`` is the curated table (rows with field ``base_model`` are read); ``claims`` has
     columns model_id, base_model_id, ref: the sources' own base-model fields, already
-    resolved to ids (a claim naming the model itself is ignored)."""
+    resolved to ids (a claim naming the model itself is ignored). A curated
+    ``same_architecture_as`` fact (the maker says the model keeps that model's architecture: a
+    fine-tune, a dated re-release) joins the two lineages where the base-model chain does not."""
     ids = pd.Index(sorted(set(model_ids)), name="model_id")
     parent: dict[str, tuple[str, str]] = dict(_name_parents(ids))
     other: list[tuple[str, str, str]] = []  # links not followed (a source's parent beat the name's, or another source's)
@@ -194,6 +197,8 @@ def lineages(model_ids, facts: pd.DataFrame, claims: pd.DataFrame | None = None)
         lineage.append(stem(node))
         refs.append("; ".join(steps) if steps else ROOT_REF)
     out = pd.DataFrame({"lineage": lineage, "lineage_ref": refs}, index=ids)
+    same = facts[(facts["field"] == SAME_ARCHITECTURE) & (facts["status"] == "sourced")]
+    other += [(m, b, f"same architecture, curated: {url}") for m, b, url in zip(same["model_id"], same["value"], same["citation_url"])]
     return _join(out, [(m, b, how) for m, b, how in other if m in out.index and b in out.index])
 
 
@@ -240,7 +245,6 @@ def families(models: pd.DataFrame) -> pd.Series:
     return fam.fillna(from_lineage).fillna(from_id).fillna(models["lineage"])
 
 
-SAME_ARCHITECTURE = "same_architecture_as"
 # Facts a model shares with the model whose architecture it keeps (a fine-tune or a dated
 # re-release of the same weights' shape).
 INHERITED = ["architecture", "total_params_b", "active_params_b", "experts_total", "experts_active",
