@@ -525,27 +525,12 @@ def splits(d: pd.DataFrame, scheme: str, groups: pd.Series | None = None, k: int
     ``PredefinedSplit`` (train before ``cutoff``, test from it on; undated models in neither)."""
     if k < 2 or repeats < 1:
         raise ValueError(f"k={k}, repeats={repeats}: expected k >= 2 and repeats >= 1")
-    n = len(d)
     if scheme == "repeated_kfold":
-        if n < k:
-            return []
-        gen = RepeatedKFold(n_splits=k, n_repeats=repeats, random_state=seed).split(np.zeros(n))
-        return [(f"r{i // k}k{i % k}", tr, te) for i, (tr, te) in enumerate(gen)]
+        return list(_model_splits(len(d), k, repeats, seed))
     if scheme in ("grouped_kfold", "leave_lineage_out"):
         if groups is None:
             raise ValueError(f"{scheme} needs groups")
-        g = np.asarray(groups, dtype=str)
-        n_groups = len(set(g))
-        if scheme == "leave_lineage_out":
-            return [(str(g[te][0]), tr, te) for tr, te in LeaveOneGroupOut().split(np.zeros(n), groups=g)] if n_groups > 1 else []
-        folds = min(k, n_groups)
-        if folds < 2:
-            return []
-        out = []
-        for rep in range(repeats):
-            gen = GroupKFold(n_splits=folds, shuffle=True, random_state=seed + rep).split(np.zeros(n), groups=g)
-            out += [(f"r{rep}g{j}", tr, te) for j, (tr, te) in enumerate(gen)]
-        return out
+        return list(_group_splits(scheme, tuple(np.asarray(groups, dtype=str)), k, repeats, seed))
     if scheme == "time_split":
         cut = _cutoff(cutoff)
         when = release_dates(d)
@@ -557,6 +542,39 @@ def splits(d: pd.DataFrame, scheme: str, groups: pd.Series | None = None, k: int
         tr, te = next(PredefinedSplit(test_fold).split())  # fold 0 (the later models) comes first
         return [(f"before {cutoff}", np.intersect1d(tr, train), te)]
     raise ValueError(f"unknown scheme {scheme!r}; known: {list(SCHEMES[:-1])}")
+
+
+def _frozen(folds) -> tuple:
+    for _, tr, te in folds:
+        tr.flags.writeable = te.flags.writeable = False  # shared by every caller of the cache
+    return tuple(folds)
+
+
+@functools.lru_cache(maxsize=512)
+def _model_splits(n: int, k: int, repeats: int, seed: int) -> tuple:
+    """:func:`splits`' repeated K-fold over ``n`` models (specs with the same rows share it)."""
+    if n < k:
+        return ()
+    gen = RepeatedKFold(n_splits=k, n_repeats=repeats, random_state=seed).split(np.zeros(n))
+    return _frozen([(f"r{i // k}k{i % k}", tr, te) for i, (tr, te) in enumerate(gen)])
+
+
+@functools.lru_cache(maxsize=512)
+def _group_splits(scheme: str, g: tuple, k: int, repeats: int, seed: int) -> tuple:
+    """:func:`splits`' folds over whole groups (``g``: each row's group), computed once for
+    every spec whose rows have the same groups."""
+    g, n = np.asarray(g, dtype=str), len(g)
+    n_groups = len(set(g))
+    if scheme == "leave_lineage_out":
+        return _frozen([(str(g[te][0]), tr, te) for tr, te in LeaveOneGroupOut().split(np.zeros(n), groups=g)]) if n_groups > 1 else ()
+    folds = min(k, n_groups)
+    if folds < 2:
+        return ()
+    out = []
+    for rep in range(repeats):
+        gen = GroupKFold(n_splits=folds, shuffle=True, random_state=seed + rep).split(np.zeros(n), groups=g)
+        out += [(f"r{rep}g{j}", tr, te) for j, (tr, te) in enumerate(gen)]
+    return _frozen(out)
 
 
 def _cutoff(cutoff) -> pd.Timestamp:
@@ -693,20 +711,28 @@ def release_dates(d: pd.DataFrame, where: str = "fit input") -> pd.Series:
     return when
 
 
-def _basic(heldout: pd.DataFrame) -> dict:
-    n = len(heldout)
+def _arrays(heldout: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """Truth, prediction and interval ends (log10) of held-out rows, as arrays."""
+    return tuple(heldout[c].to_numpy(float) for c in ("truth_log10", "pred_log10", "low_log10", "high_log10"))
+
+
+def _scores(t: np.ndarray, p: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> dict:
+    n = len(t)
     if n == 0:
         return {"n": 0, "r2": math.nan, "mae_log10": math.nan, "rmse_log10": math.nan, "bias_log10": math.nan,
                 "mae_b": math.nan, "rmse_b": math.nan, "median_abs_error_b": math.nan, "coverage": math.nan}
-    t, p = heldout["truth_log10"].to_numpy(float), heldout["pred_log10"].to_numpy(float)
     err = p - t
     sst = float(((t - t.mean()) ** 2).sum())
     err_b = 10 ** p - 10 ** t
-    inside = (heldout["low_log10"].to_numpy(float) <= t) & (t <= heldout["high_log10"].to_numpy(float))
+    inside = (lo <= t) & (t <= hi)
     return {"n": n, "r2": 1 - float((err ** 2).sum()) / sst if sst > 0 else math.nan,
             "mae_log10": float(np.abs(err).mean()), "rmse_log10": float(np.sqrt((err ** 2).mean())),
             "bias_log10": float(err.mean()), "mae_b": float(np.abs(err_b).mean()), "rmse_b": float(np.sqrt((err_b ** 2).mean())),
             "median_abs_error_b": float(np.median(np.abs(err_b))), "coverage": float(inside.mean())}
+
+
+def _basic(heldout: pd.DataFrame) -> dict:
+    return _scores(*_arrays(heldout))
 
 
 def metrics(heldout: pd.DataFrame) -> dict:
@@ -714,22 +740,32 @@ def metrics(heldout: pd.DataFrame) -> dict:
     in log10 and in billions, the mean signed error in log10 (``bias_log10``, > 0: too large), the median absolute error in billions, the share of truths
     inside [low, high]; and per size bin of the true total (:data:`SIZE_BINS`) the number of
     predictions, their coverage and their MAE in log10."""
-    out = _basic(heldout)
-    truth_b = 10 ** heldout["truth_log10"].to_numpy(float) if len(heldout) else np.array([])
+    cols = _arrays(heldout)
+    out = _scores(*cols)
+    truth_b = 10 ** cols[0]
     for name, lo, hi in SIZE_BINS:
-        b = _basic(heldout[(truth_b >= lo) & (truth_b < hi)]) if len(heldout) else _basic(heldout)
+        inside = (truth_b >= lo) & (truth_b < hi)
+        b = _scores(*(c[inside] for c in cols))
         out.update({f"n_{name}": b["n"], f"coverage_{name}": b["coverage"], f"mae_log10_{name}": b["mae_log10"]})
     return out
+
+
+def per_repeat_r2(heldout: pd.DataFrame) -> np.ndarray:
+    """The R² of each repeat of a repeated K-fold (folds named ``r{repeat}...``), repeats in
+    the order of their names as text."""
+    if not len(heldout):
+        return np.array([])
+    rep = heldout["fold"].astype(str).str.extract(r"^r(\d+)", expand=False).to_numpy(dtype=object)
+    cols = _arrays(heldout)
+    return np.array([_scores(*(c[rep == r] for c in cols))["r2"] for r in sorted({r for r in rep if isinstance(r, str)})],
+                    dtype=float)
 
 
 def repeat_se(heldout: pd.DataFrame) -> float:
     """Monte Carlo standard error of the R² averaged over K-fold repeats: the spread of the
     per-repeat R² (folds named ``r{repeat}...``) over the square root of the repeats. It says
     whether more repeats would change the quoted R²; NaN with fewer than two repeats."""
-    if not len(heldout):
-        return math.nan
-    rep = heldout["fold"].str.extract(r"^r(\d+)", expand=False)
-    per = [_basic(g)["r2"] for _, g in heldout.groupby(rep)]
+    per = per_repeat_r2(heldout)
     return float(np.std(per, ddof=1) / math.sqrt(len(per))) if len(per) > 1 else math.nan
 
 

@@ -337,16 +337,6 @@ def _cv(frame: pd.DataFrame, spec, groups: str, k: int, repeats: int, seed: int)
     return fit.cv_grouped_kfold(frame, spec, groups=groups, k=k, repeats=repeats, seed=seed)
 
 
-def _per_repeat_r2(held: pd.DataFrame) -> np.ndarray:
-    """The R² of each repeat of a repeated grouped K-fold (folds named r<repeat>g<fold>)."""
-    from . import fit
-
-    if not len(held):
-        return np.array([])
-    rep = held["fold"].astype(str).str.extract(r"^r(\d+)")[0]
-    return np.array([fit._basic(g)["r2"] for _, g in held.groupby(rep, sort=True)], dtype=float)  # metrics' R², without its size bins
-
-
 OUR_SCHEMES = {"lineage": "lineage", "weights": "weights_id"}
 
 
@@ -363,7 +353,7 @@ def our_validation(frame: pd.DataFrame, spec, k: int = 5, repeats: int = 10, see
         held = fit._cross_validate(used, len(frame) - len(used), spec, "grouped_kfold", col, k, repeats, seed, None, 0.90)
         m = fit.metrics(held)
         out[f"{name}_coverage_over_100b"] = m["coverage_over_100b"]
-        reps = _per_repeat_r2(held)
+        reps = fit.per_repeat_r2(held)
         reps = reps[np.isfinite(reps)]
         lo, hi = np.quantile(reps, [0.025, 0.975]) if len(reps) else (math.nan, math.nan)
         out.update({f"{name}_r2": m["r2"], f"{name}_r2_low": float(lo), f"{name}_r2_high": float(hi),
