@@ -347,6 +347,16 @@ def size_score_scatter(df, title, credit, x="total_params_b", y="score", hue="si
     return fig, ax
 
 
+def record_label(ax, x, y, text, gap_pt: float = 7.0):
+    """Name a staircase's last step beside its point, on the side of the panel with room
+    (left of a point in the right half), vertically centred on it; the offset is in points,
+    so the final layout cannot move the label onto the point."""
+    lo, hi = ax.get_xlim()
+    left = (x - lo) / (hi - lo) > 0.5
+    ax.annotate(text, (x, y), xytext=(-gap_pt if left else gap_pt, 0), textcoords="offset points",
+                ha="right" if left else "left", va="center", fontsize=max(float(LABEL_PT), MIN_TEXT_PT), linespacing=1.0)
+
+
 def draw_staircases(steps, thresholds: dict, credit: str, measure: str = "total"):
     """The smallest model clearing each threshold over time, made to be read in a column: one
     row of panels per benchmark, one panel per threshold, one line per setting (``measure``
@@ -363,6 +373,7 @@ def draw_staircases(steps, thresholds: dict, credit: str, measure: str = "total"
     fig, axes = plt.subplots(len(benches), ncols, figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), layout="constrained",
                              sharey=True, sharex=True, squeeze=False)
     part = steps[steps["measure"] == measure]
+    records = []
     settings = sorted(part["setting"].unique())
     colours = dict(zip(settings, sns.color_palette(PALETTE, len(settings))))
     for r, bench in enumerate(benches):
@@ -388,9 +399,10 @@ def draw_staircases(steps, thresholds: dict, credit: str, measure: str = "total"
             ax.xaxis_date()
             ax.xaxis.set_major_locator(mdates.YearLocator(2))  # every other year: five years fit a narrow panel
             ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-            if ends:  # the smallest model clearing it today, across the settings drawn; placed on the final (log) axis
-                x, y, model = min(ends, key=lambda e: (e[1], e[0]))
-                label_points(ax, [x], [y], [short_label(model, 16)])
+            if ends:  # the smallest model clearing it today, across the settings drawn
+                records.append((ax, *min(ends, key=lambda e: (e[1], e[0]))))
+    for ax, x, y, model in records:  # named once every panel has its data, so the shared axes are final
+        record_label(ax, x, y, short_label(model, 16))
     for r in range(len(benches) - 1):  # a panel above an empty slot shows its own dates
         for c in range(ncols):
             if axes[r][c].axison and not axes[r + 1][c].axison:
