@@ -118,6 +118,20 @@ def test_intervals_cover_fresh_draws_at_their_level(fitted):
     assert list(pred.index) == list(fresh.index)
 
 
+def test_the_fit_and_its_intervals_are_statsmodels_formula_ols(fitted):
+    import statsmodels.formula.api as smf
+
+    d = fit.usable(synthetic(), SPEC)
+    ref = smf.ols(SPEC.formula, data=d).fit()
+    assert list(fitted.result.params.index) == list(ref.params.index) == ["Intercept", *SPEC.columns]
+    assert np.allclose(fitted.result.params, ref.params, rtol=1e-12) and np.allclose(fitted.result.cov_params(), ref.cov_params())
+    new = pd.DataFrame({"score": [35.0, 61.5, 88.0], "log10_price": [-0.5, 0.2, 1.4]})
+    for level in (0.9, 0.5):
+        ours, sf = fit.predict(fitted, new, level=level), ref.get_prediction(new).summary_frame(alpha=1 - level)
+        assert np.allclose(ours["log10_estimate"], sf["mean"]) and np.allclose(ours["log10_low"], sf["obs_ci_lower"])
+        assert np.allclose(ours["log10_high"], sf["obs_ci_upper"])
+
+
 def test_predict_flags_inputs_outside_the_training_range(fitted):
     new = pd.DataFrame({"score": [60.0, 99.0, 60.0], "log10_price": [0.0, 0.0, 3.0]}, index=[10, 11, 12])
     assert fit.predict(fitted, new)["extrapolated"].tolist() == [False, True, True]

@@ -34,7 +34,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import statsmodels.formula.api as smf
 from scipy import sparse, stats
 from scipy.sparse.csgraph import connected_components
 from statsmodels.regression.linear_model import OLS
@@ -171,10 +170,17 @@ def fit_spec(frame: pd.DataFrame, spec: Spec) -> FittedSpec:
     if len(d) < MIN_MODELS:
         raise ValueError(f"{spec.name}: {len(d)} model(s) with every value needed; "
                          f"at least {MIN_MODELS} are needed to fit")
-    result = smf.ols(spec.formula, data=d).fit()
+    result = OLS(d[RESPONSE].astype(float), _exog(d, spec.columns)).fit()  # the formula's design, without parsing it
     ranges = {c: (float(d[c].min()), float(d[c].max())) for c in spec.columns}
     left_out = frame.loc[~frame.index.isin(d.index), "model_id"].astype(str)
     return FittedSpec(spec, len(d), len(frame) - len(d), result, ranges, tuple(sorted(left_out)))
+
+
+def _exog(d: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The design of :attr:`Spec.formula`: an ``Intercept`` column of ones, then the inputs."""
+    x = d[columns].astype(float)
+    x.insert(0, "Intercept", 1.0)
+    return x
 
 
 def _outside(ranges: dict, values: dict) -> bool:
@@ -201,11 +207,10 @@ def predict(fitted: FittedSpec, new: pd.DataFrame, level: float = 0.90) -> pd.Da
     if x.isna().any().any():
         i, c = x.isna().stack().loc[lambda s: s].index[0]
         raise ValueError(f"{fitted.spec.name}: new row {i} has no value in column {c!r}")
-    sf = fitted.result.get_prediction(x.reset_index(drop=True)).summary_frame(alpha=1 - level)
-    out = pd.DataFrame({
-        "log10_estimate": sf["mean"].to_numpy(), "log10_low": sf["obs_ci_lower"].to_numpy(),
-        "log10_high": sf["obs_ci_upper"].to_numpy(),
-    }, index=new.index)
+    r = fitted.result
+    mean, low, high = _interval(r.params.to_numpy(float), r.cov_params().to_numpy(float), float(r.scale), float(r.df_resid),
+                                _exog(x, cols).to_numpy(float), level)
+    out = pd.DataFrame({"log10_estimate": mean, "log10_low": low, "log10_high": high}, index=new.index)
     for k in ("estimate", "low", "high"):
         out[f"{k}_b"] = 10 ** out[f"log10_{k}"]
     out["extrapolated"] = [_outside(fitted.training_range, r) for r in x.to_dict("records")]
@@ -481,12 +486,16 @@ def _fold(x, y, train, test, level) -> tuple | None:
     result in one vectorised step instead of a summary frame per fold."""
     if len(train) < MIN_MODELS or not len(test):
         return None
-    params, cov, scale, df_resid = _ols(x[train], y[train])
-    xt = x[test]
-    mean = xt @ params
-    se = np.sqrt(np.einsum("ij,jk,ik->i", xt, cov, xt) + scale)
-    half = _t_quantile(level, float(df_resid)) * se
-    return test, mean, mean - half, mean + half
+    mean, low, high = _interval(*_ols(x[train], y[train]), x[test], level)
+    return test, mean, low, high
+
+
+def _interval(params, cov, scale: float, df_resid: float, x: np.ndarray, level: float) -> tuple[np.ndarray, ...]:
+    """Estimates at the rows of ``x`` and their ``level`` prediction intervals: statsmodels'
+    ``obs_ci`` (mean +- t * sqrt(x'Cx + scale)) in one vectorised step."""
+    mean = x @ params
+    half = _t_quantile(level, float(df_resid)) * np.sqrt(np.einsum("ij,jk,ik->i", x, cov, x) + scale)
+    return mean, mean - half, mean + half
 
 
 def _ols(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
