@@ -476,7 +476,8 @@ def lineages(frame: pd.DataFrame, column: str = "lineage") -> pd.Series:
 
 
 def _design(d: pd.DataFrame, spec: Spec) -> np.ndarray:
-    return np.column_stack([np.ones(len(d)), d[spec.columns].to_numpy(float)])
+    """:func:`_exog` as an array, for the folds."""
+    return _exog(d, spec.columns).to_numpy(float)
 
 
 def _fold(x, y, train, test, level) -> tuple | None:
@@ -738,10 +739,6 @@ def _scores(t: np.ndarray, p: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> dic
             "mae_log10": float(np.abs(err).mean()), "rmse_log10": float(np.sqrt((err ** 2).mean())),
             "bias_log10": float(err.mean()), "mae_b": float(np.abs(err_b).mean()), "rmse_b": float(np.sqrt((err_b ** 2).mean())),
             "median_abs_error_b": float(np.median(np.abs(err_b))), "coverage": float(inside.mean())}
-
-
-def _basic(heldout: pd.DataFrame) -> dict:
-    return _scores(*_arrays(heldout))
 
 
 def metrics(heldout: pd.DataFrame) -> dict:

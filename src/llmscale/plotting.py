@@ -230,7 +230,7 @@ def label_points(ax, xs, ys, labels, fontsize=LABEL_PT) -> None:
     legend already in the axes (adjustText); never smaller than :data:`MIN_TEXT_PT`, so that
     the placement is done at the size saved."""
     fontsize = max(float(fontsize), MIN_TEXT_PT)
-    others = [t for t in ax.texts if t.get_visible() and t.get_text().strip()]  # the chance line's label, say
+    others = [t for t in ax.texts if t.get_visible() and t.get_text().strip()]  # a note or a subtitle, say
     if ax.get_legend() is not None and ax.get_legend().get_visible():
         others.append(ax.get_legend())
     texts = [ax.text(x, y, str(t), fontsize=fontsize, linespacing=1.0) for x, y, t in zip(xs, ys, labels)]
@@ -347,7 +347,7 @@ def size_score_scatter(df, title, credit, x="total_params_b", y="score", hue="si
     return fig, ax
 
 
-def record_label(ax, x, y, text, gap_pt: float = 7.0):
+def _record_label(ax, x, y, text, gap_pt: float = 7.0):
     """Name a staircase's last step beside its point, on the side of the panel with room
     (left of a point in the right half), vertically centred on it; the offset is in points,
     so the final layout cannot move the label onto the point."""
@@ -402,7 +402,7 @@ def draw_staircases(steps, thresholds: dict, credit: str, measure: str = "total"
             if ends:  # the smallest model clearing it today, across the settings drawn
                 records.append((ax, *min(ends, key=lambda e: (e[1], e[0]))))
     for ax, x, y, model in records:  # named once every panel has its data, so the shared axes are final
-        record_label(ax, x, y, short_label(model, 16))
+        _record_label(ax, x, y, short_label(model, 16))
     for r in range(len(benches) - 1):  # a panel above an empty slot shows its own dates
         for c in range(ncols):
             if axes[r][c].axison and not axes[r + 1][c].axison:

@@ -407,11 +407,11 @@ def forest_models(closed: pd.DataFrame, released: pd.Series | None = None, patte
     recently released first (``released``: model_id -> release date; undated models last,
     then by id). The forest of these rows has at most ``n`` rows."""
     cand = forest_candidates(closed, pattern)
-    drawable = sorted(set(cand.loc[cand["spec"].isin(forest_specs(cand)["spec"]), "model_id"]))
-    dates = pd.to_datetime(pd.Series(drawable, index=drawable, dtype=object).map(released if released is not None else {}),
-                           errors="coerce")
-    order = sorted(drawable, key=lambda i: (pd.isna(dates[i]), -(dates[i].value if pd.notna(dates[i]) else 0), i))
-    return cand[cand["model_id"].isin(order[:n])]
+    ids = pd.Series(sorted(set(cand.loc[cand["spec"].isin(forest_specs(cand)["spec"]), "model_id"])), dtype=object)
+    dates = pd.to_datetime(ids.map(released if released is not None else {}), errors="coerce")
+    keep = pd.DataFrame({"id": ids, "date": dates}).sort_values(["date", "id"], ascending=[False, True], na_position="last",
+                                                                kind="mergesort")["id"].head(n)
+    return cand[cand["model_id"].isin(keep)]
 
 
 def forest_left_out(closed: pd.DataFrame, forest: pd.DataFrame, pattern: str = FOREST_MODELS) -> dict:
