@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import MAKE_ENV as ENV, ROOT  # each make here is a make of its own, not a sub-make of `make bench`
 
 
 def copy_repo(dst: Path, share_venv: bool = True) -> Path:
@@ -42,9 +42,6 @@ def copy_repo(dst: Path, share_venv: bool = True) -> Path:
     return dst
 
 
-# Each make here is a make of its own, not a sub-make of `make bench` (whose job server it
-# could not reach, and whose -j it would inherit).
-ENV = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
 
 
 def timed(cmd, cwd, env=None) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_RAW = ROOT / "tests" / "fixtures" / "raw"
 NOTEBOOKS = ROOT / "notebooks"
 CELL_TIMEOUT_S = 600  # a kernel that stops answering fails its test instead of hanging the suite
+# The environment of a make of its own, not a sub-make of the `make test` (or `make bench`) that
+# runs it, whose job server it could not reach and whose -j it would inherit.
+MAKE_ENV = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
 
 
 def pytest_sessionstart(session):

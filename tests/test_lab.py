@@ -12,9 +12,8 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT
+from conftest import MAKE_ENV as ENV, ROOT
 
-ENV = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
 TOKEN = "llmscale-test"
 
 

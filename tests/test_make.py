@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import ROOT
+from conftest import MAKE_ENV as ENV, ROOT
 
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # every analysis notebook reads the processed tables; the claims and the write-up run last (they read the others' tables)
@@ -28,11 +28,6 @@ GENERATED = ("data/processed", "data/processed/figures", "figures")
 def tracked_files():
     out = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
     return [f for f in out.decode().split("\0") if f]
-
-
-# A make of its own, not a sub-make of the `make test` that runs these tests (whose job server
-# it could not reach).
-ENV = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
 
 
 def make(repo, *args, both=False):
